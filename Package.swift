@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Marianne",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mzt", targets: ["mzt"]),
+        .library(name: "MarianneClient", targets: ["MarianneClient"]),
+        .library(name: "MarianneConductor", targets: ["MarianneConductor"]),
+        .library(name: "MarianneCore", targets: ["MarianneCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .executableTarget(name: "mzt", dependencies: ["MarianneCLI"]),
+        .target(
+            name: "MarianneCLI",
+            dependencies: [
+                "MarianneClient", "MarianneCore", "MarianneProtocol", "MarianneConductor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "MarianneClient", dependencies: ["MarianneProtocol"]),
+        .target(name: "MarianneProtocol"),
+        .target(name: "MarianneCore", dependencies: ["MarianneProtocol", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "MarianneConductor",
+            dependencies: [
+                "MarianneCore", "MarianneProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "MarianneTestSupport",
+            dependencies: ["MarianneClient", "MarianneProtocol", "MarianneCore"]
+        ),
+        .testTarget(name: "MarianneCoreTests", dependencies: ["MarianneCore", "MarianneTestSupport"]),
+        .testTarget(name: "MarianneProtocolTests", dependencies: ["MarianneProtocol"]),
+        .testTarget(name: "MarianneClientTests", dependencies: ["MarianneClient", "MarianneTestSupport"]),
+        .testTarget(name: "MarianneConductorTests", dependencies: ["MarianneConductor", "MarianneTestSupport"]),
+        .testTarget(name: "MarianneCLITests", dependencies: ["MarianneCLI", "MarianneTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MarianneClient", "MarianneProtocol", "MarianneCore", "MarianneTestSupport"]),
+    ]
+)

@@ -1,0 +1,6 @@
+import MarianneProtocol
+
+/// Placeholder until the client lands.
+public enum MarianneClientInfo {
+    public static let version = marianneVersion
+}

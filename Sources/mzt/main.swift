@@ -1,0 +1,3 @@
+import MarianneCLI
+
+MZT.main()

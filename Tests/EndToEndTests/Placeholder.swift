@@ -1,0 +1,1 @@
+// End-to-end tests start a real conductor on a temporary MZT_HOME; they arrive with the conductor.

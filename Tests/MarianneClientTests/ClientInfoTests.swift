@@ -1,0 +1,9 @@
+import MarianneClient
+import MarianneProtocol
+import Testing
+
+struct ClientInfoTests {
+    @Test func clientReportsTheSharedVersion() {
+        #expect(MarianneClientInfo.version == marianneVersion)
+    }
+}
