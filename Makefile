@@ -10,7 +10,7 @@ release:
 
 test:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel
+	$(SWIFT) test --skip-build
 
 clean:
 	rm -rf .build
