@@ -1,6 +1,8 @@
 SWIFT ?= swift
+BIN := .build/debug/mzt
+DEMO_HOME ?= /tmp/mzt-demo-home
 
-.PHONY: build release test demo clean
+.PHONY: build release test demo clean fmt docs install
 
 build:
 	$(SWIFT) build
@@ -8,9 +10,23 @@ build:
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
 
+## Runs every test suite (unit and end-to-end against a real conductor).
 test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Builds, starts a conductor on a temporary home, runs Examples/hello.yaml and shows the result.
+demo: build
+	@rm -rf $(DEMO_HOME) /tmp/mzt-demo && mkdir -p /tmp/mzt-demo && cp Examples/hello.yaml /tmp/mzt-demo/
+	@echo "== mzt start"; MZT_HOME=$(DEMO_HOME) $(BIN) start
+	@echo "== mzt submit hello.yaml --wait"; MZT_HOME=$(DEMO_HOME) $(BIN) submit /tmp/mzt-demo/hello.yaml --wait || true
+	@echo "== mzt status hello"; MZT_HOME=$(DEMO_HOME) $(BIN) status hello
+	@echo "== mzt list"; MZT_HOME=$(DEMO_HOME) $(BIN) list
+	@echo "== workspace"; ls /tmp/mzt-demo/hello-ws; cat /tmp/mzt-demo/hello-ws/*.txt
+	@echo "== mzt stop"; MZT_HOME=$(DEMO_HOME) $(BIN) stop --yes
+
+install: release
+	install -m 0755 .build/release/mzt /usr/local/bin/mzt
 
 clean:
 	rm -rf .build

@@ -1,0 +1,56 @@
+import Foundation
+import MarianneCore
+
+/// Plain-text rendering shared by the commands.
+enum Render {
+    /// Left-aligned columns separated by two spaces.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count {
+                widths[i] = max(widths[i], cell.count)
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// `[#########...........]  3/10`
+    static func progressBar(done: Int, total: Int, width: Int = 30) -> String {
+        let fraction = total > 0 ? Double(done) / Double(total) : 0
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total)"
+    }
+
+    static func duration(_ seconds: Double?) -> String {
+        guard let seconds else { return "-" }
+        if seconds < 1 { return String(format: "%.0fms", seconds * 1000) }
+        return DurationFormatter.human(seconds)
+    }
+
+    static func time(_ date: Date?) -> String {
+        guard let date else { return "-" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = Calendar.current.isDateInToday(date) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// Pretty JSON for `--json` output.
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func lastLines(_ text: String?, _ count: Int) -> [String] {
+        guard let text else { return [] }
+        return text.split(separator: "\n", omittingEmptySubsequences: true).suffix(count).map(String.init)
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import MarianneClient
+
+/// `mzt status ID`: progress, a sheet table and the last errors.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a job's progress, its sheets and its last errors."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The job id.")
+    var jobID: String
+
+    @Flag(help: "Redraw every second until the job ends.")
+    var watch = false
+
+    func run() async throws {
+        try await global.withClient { client in
+            while true {
+                let status = try await client.call(RPCMethod.jobStatus, params: JobIDParams(jobID: jobID), as: JobStatusResult.self)
+                if global.json {
+                    print(Render.json(status))
+                } else {
+                    if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
+                    print(Self.render(status))
+                }
+                guard watch, !status.job.status.isTerminal else { return }
+                try await Task.sleep(nanoseconds: 1_000_000_000)
+            }
+        }
+    }
+
+    static func render(_ status: JobStatusResult) -> String {
+        let job = status.job
+        var lines = ["\(job.jobID)  \(job.status.rawValue)" + (job.queuePosition.map { " (position \($0) in the queue)" } ?? "")]
+        lines.append(Render.progressBar(done: job.completedSheets, total: job.totalSheets))
+        lines.append("workspace: \(job.workspace)")
+        var timing = "started: \(Render.time(job.startedAt))  duration: \(Render.duration(job.duration()))"
+        if let limit = status.maxDurationSeconds { timing += "  limit: \(Render.duration(limit))" }
+        lines.append(timing)
+        if let error = job.error { lines.append("error: \(error)") }
+        if !status.sheets.isEmpty {
+            lines.append("")
+            let rows = status.sheets.map { sheet -> [String] in
+                let duration = sheet.startedAt.map { (sheet.finishedAt ?? Date()).timeIntervalSince($0) }
+                let exit = sheet.exitCode.map(String.init) ?? sheet.signal.map { "sig \($0)" } ?? "-"
+                return ["\(sheet.number)", sheet.status.rawValue, "\(sheet.attempts)", Render.duration(duration), exit]
+            }
+            lines.append(Render.table(["SHEET", "STATUS", "ATTEMPTS", "DURATION", "EXIT"], rows))
+        }
+        let failing = status.sheets.filter { $0.status == .failed || ($0.error != nil && $0.status != .completed) }
+        for sheet in failing.suffix(3) {
+            lines.append("")
+            lines.append("sheet \(sheet.number): \(sheet.error ?? sheet.status.rawValue)")
+            lines += Render.lastLines(sheet.stderrTail, 5).map { "  | \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `mzt wait ID`: blocks until the job ends.
+struct WaitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait for a job to end; exit 0 if it completed, 1 otherwise.",
+        discussion: "A paused job also ends the wait (exit 1). With --timeout, a job still running when it passes exits 75."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The job id.")
+    var jobID: String
+
+    @Option(help: "Give up after this many seconds.")
+    var timeout: Double?
+
+    func run() async throws {
+        try await global.withClient { client in
+            let result = try await client.call(
+                RPCMethod.jobWait, params: WaitParams(jobID: jobID, timeout: timeout), as: WaitResult.self,
+                timeout: timeout.map { $0 + 5 } ?? .infinity
+            )
+            if global.json {
+                print(Render.json(result))
+            } else {
+                print("\(jobID) \(result.job.status.rawValue)" + (result.timedOut ? " (timed out waiting)" : ""))
+            }
+            if result.timedOut { throw ExitCode(ExitCodes.busy) }
+            if result.job.status != .completed { throw ExitCode(ExitCodes.failed) }
+        }
+    }
+}

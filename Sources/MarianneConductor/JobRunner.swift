@@ -1,0 +1,59 @@
+import Foundation
+import MarianneCore
+
+/// How a run of a job ended.
+enum RunOutcome: Sendable, Equatable {
+    case completed
+    case failed(String)
+    case cancelled
+    /// The duration limit passed.
+    case stopped(String)
+    case paused
+    /// The conductor is shutting down; the job stays `running` in its checkpoint and is
+    /// resumed by the next conductor.
+    case interrupted
+
+    var status: JobStatus {
+        switch self {
+        case .completed: return .completed
+        case .failed: return .failed
+        case .cancelled: return .cancelled
+        case .stopped: return .stopped
+        case .paused: return .paused
+        case .interrupted: return .running
+        }
+    }
+
+    var error: String? {
+        switch self {
+        case .failed(let reason), .stopped(let reason): return reason
+        default: return nil
+        }
+    }
+}
+
+/// Why a running job is being stopped.
+enum StopRequest: Sendable, Equatable {
+    case cancel
+    case durationLimit
+    case shutdown
+}
+
+/// Something the scheduler runs for a job: the score runner or a module runner.
+protocol JobRunner: Sendable {
+    func run() async -> RunOutcome
+    /// Stops the job's processes now (TERM, then KILL after the grace period).
+    func requestStop(_ request: StopRequest) async
+    /// Stops (`SIGSTOP`) or continues (`SIGCONT`) the running process groups.
+    func freeze(_ frozen: Bool) async
+    /// Process id of a process in flight (for `job.health`).
+    func currentPID() async -> Int32?
+}
+
+/// Reports a runner's progress to whoever keeps the registry and the job log.
+protocol JobEventSink: Sendable {
+    func progress(jobID: String, currentSheet: Int?, completedSheets: Int) async
+    func log(jobID: String, level: String, message: String) async
+    /// An `on_success: run_job` hook: submits the score at `path`.
+    func submitFollowUp(jobID: String, path: String, relativeTo directory: String) async
+}

@@ -1,0 +1,365 @@
+import Foundation
+import MarianneCore
+
+/// Runs a score's sheets in dependency order, with retries, pause, cancel and duration limit.
+/// It owns the job's checkpoint while it runs and writes it on every sheet state change.
+actor ScoreRunner: JobRunner {
+    private let jobID: String
+    private let loaded: LoadedScore
+    private let executor: SheetExecutor
+    private let checkpointPath: String
+    private let events: JobEventSink
+    private var checkpoint: JobCheckpoint
+    private var children: [Int: ChildProcess] = [:]
+    private var stopRequest: StopRequest?
+    private var pauseRequested = false
+    private var frozen = false
+    private let runStarted = ContinuousClock.now
+    private let elapsedBefore: Double
+
+    init(jobID: String, loaded: LoadedScore, checkpoint: JobCheckpoint, checkpointPath: String, killGrace: Double, events: JobEventSink) {
+        self.jobID = jobID
+        self.loaded = loaded
+        self.checkpoint = checkpoint
+        self.checkpointPath = checkpointPath
+        self.events = events
+        self.elapsedBefore = checkpoint.elapsedSeconds
+        self.executor = SheetExecutor(
+            jobID: jobID, loaded: loaded, killGrace: killGrace, baseEnvironment: ProcessInfo.processInfo.environment
+        )
+    }
+
+    private var pauseFile: String { WorkspaceFiles.pauseSignal(workspace: loaded.workspace, jobID: jobID) }
+    private var cancelFile: String { WorkspaceFiles.cancelSignal(workspace: loaded.workspace, jobID: jobID) }
+    private var plans: [Int: PlannedSheet] { Dictionary(uniqueKeysWithValues: loaded.sheets.map { ($0.number, $0) }) }
+
+    private var elapsed: Double {
+        let spent = ContinuousClock.now - runStarted
+        return elapsedBefore + Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18
+    }
+
+    // MARK: JobRunner
+
+    func run() async -> RunOutcome {
+        checkpoint.status = .running
+        checkpoint.pid = getpid()
+        checkpoint.pausedByUser = false
+        if checkpoint.startedAt == nil { checkpoint.startedAt = Date() }
+        persist()
+        let watcher = Task { [weak self] in await self?.watchSignals() }
+        defer { watcher.cancel() }
+
+        var outcome = await runSheets()
+        if let checkpointError { outcome = .failed(checkpointError) }
+        checkpoint.status = outcome.status
+        checkpoint.error = outcome.error
+        checkpoint.pausedByUser = outcome == .paused
+        if outcome.status.isTerminal { checkpoint.finishedAt = Date() }
+        persist()
+        if outcome == .completed { await runHooks() }
+        return outcome
+    }
+
+    func requestStop(_ request: StopRequest) async {
+        guard stopRequest == nil else { return }
+        stopRequest = request
+        if frozen { freezeGroups(false) }
+        for child in children.values {
+            Task { await child.terminateGroup(grace: executor.killGrace) }
+        }
+    }
+
+    func freeze(_ frozen: Bool) async {
+        self.frozen = frozen
+        freezeGroups(frozen)
+    }
+
+    func currentPID() async -> Int32? {
+        children.values.first?.pid
+    }
+
+    func requestPause() {
+        pauseRequested = true
+    }
+
+    private func freezeGroups(_ stop: Bool) {
+        for child in children.values {
+            child.signalGroup(stop ? SIGSTOP : SIGCONT)
+        }
+    }
+
+    // MARK: Scheduling sheets
+
+    private func runSheets() async -> RunOutcome {
+        let plans = self.plans
+        let maxParallel = max(1, loaded.score.parallel.maxConcurrent)
+        let pauseBetween = loaded.score.pauseBetweenSheetsSeconds
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            var finishedOne = false
+            while true {
+                if stopRequest == nil, !pauseRequested, FileManager.default.fileExists(atPath: pauseFile) {
+                    pauseRequested = true
+                }
+                if stopRequest == nil, !pauseRequested {
+                    skipDependentsOfFailures(plans)
+                    if finishedOne, pauseBetween > 0, inFlight == 0 {
+                        try? await Task.sleep(nanoseconds: UInt64(pauseBetween * 1e9))
+                        finishedOne = false
+                        continue
+                    }
+                    for number in readySheets(plans).prefix(maxParallel - inFlight) {
+                        guard let plan = plans[number] else { continue }
+                        markRunning(number)
+                        inFlight += 1
+                        group.addTask { await self.runSheet(plan) }
+                    }
+                }
+                if inFlight == 0 { break }
+                await group.next()
+                inFlight -= 1
+                finishedOne = true
+            }
+        }
+        switch stopRequest {
+        case .cancel: return .cancelled
+        case .durationLimit: return .stopped("Duration limit reached")
+        case .shutdown: return .interrupted
+        case nil: break
+        }
+        let states = checkpoint.sheets
+        if let failed = states.first(where: { $0.status == .failed }) {
+            return .failed("sheet \(failed.number) failed: \(failed.error ?? "unknown error")")
+        }
+        if states.allSatisfy({ $0.status == .completed || $0.status == .skipped }) { return .completed }
+        return pauseRequested ? .paused : .failed("no sheet can run: dependencies are not met")
+    }
+
+    private func index(of number: Int) -> Int? {
+        checkpoint.sheets.firstIndex { $0.number == number }
+    }
+
+    private func readySheets(_ plans: [Int: PlannedSheet]) -> [Int] {
+        let done = Set(checkpoint.sheets.filter { $0.status == .completed }.map(\.number))
+        return checkpoint.sheets.filter { state in
+            state.status == .pending && (plans[state.number]?.dependencies ?? []).allSatisfy(done.contains)
+        }.map(\.number)
+    }
+
+    /// A sheet that depends on a failed or skipped sheet is skipped.
+    private func skipDependentsOfFailures(_ plans: [Int: PlannedSheet]) {
+        var changed = true
+        while changed {
+            changed = false
+            let blocked = Set(checkpoint.sheets.filter { $0.status == .failed || $0.status == .skipped }.map(\.number))
+            guard !blocked.isEmpty else { return }
+            for i in checkpoint.sheets.indices where checkpoint.sheets[i].status == .pending {
+                let deps = plans[checkpoint.sheets[i].number]?.dependencies ?? []
+                if let cause = deps.first(where: blocked.contains) {
+                    checkpoint.sheets[i].status = .skipped
+                    checkpoint.sheets[i].error = "skipped: sheet \(cause) did not complete"
+                    changed = true
+                }
+            }
+            if changed { persist() }
+        }
+    }
+
+    private func markRunning(_ number: Int) {
+        guard let i = index(of: number) else { return }
+        checkpoint.sheets[i].status = .running
+        checkpoint.sheets[i].error = nil
+    }
+
+    // MARK: One sheet
+
+    private func runSheet(_ plan: PlannedSheet) async {
+        let retry = loaded.score.retry
+        var retriesUsed = 0
+        var healing = false
+        var failureContext: String?
+        while true {
+            guard stopRequest == nil, let i = index(of: plan.number) else {
+                return sheetInterrupted(plan.number)
+            }
+            checkpoint.sheets[i].attempts += 1
+            let attempt = checkpoint.sheets[i].attempts
+            checkpoint.sheets[i].startedAt = Date()
+            checkpoint.sheets[i].finishedAt = nil
+            await events.log(jobID: jobID, level: "INFO", message: "sheet \(plan.number) started (attempt \(attempt))")
+            await events.progress(jobID: jobID, currentSheet: plan.number, completedSheets: completedCount)
+
+            let result = await executor.run(sheet: plan, attempt: attempt, failureContext: failureContext) { child in
+                await self.attach(child, to: plan.number)
+            }
+            children[plan.number] = nil
+            guard stopRequest == nil else { return sheetInterrupted(plan.number) }
+            record(result, for: plan.number)
+
+            if result.succeeded {
+                setStatus(plan.number, .completed)
+                await events.log(jobID: jobID, level: "INFO", message: "sheet \(plan.number) completed (attempt \(attempt), exit code 0)")
+                await events.progress(jobID: jobID, currentSheet: nil, completedSheets: completedCount)
+                return
+            }
+            let reason = result.failure ?? "failed"
+            await events.log(jobID: jobID, level: "WARNING", message: "sheet \(plan.number) attempt \(attempt) failed: \(reason)")
+            if result.rateLimited {
+                let wait = loaded.score.backend.rateLimitWaitSeconds
+                await events.log(jobID: jobID, level: "WARNING", message: "sheet \(plan.number) rate limited; trying again in \(DurationFormatter.human(wait))")
+                checkpoint.sheets[i].status = .pending
+                persist()
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                checkpoint.sheets[i].status = .running
+                continue
+            }
+            if retriesUsed < retry.maxRetries {
+                retriesUsed += 1
+                let delay = retry.delay(beforeRetry: retriesUsed)
+                persist()
+                try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                continue
+            }
+            if checkpoint.selfHealing, !healing {
+                healing = true
+                failureContext = Self.failureContext(result)
+                await events.log(jobID: jobID, level: "INFO", message: "sheet \(plan.number): retries used up; one self-healing attempt")
+                continue
+            }
+            setStatus(plan.number, .failed, error: reason)
+            await events.log(jobID: jobID, level: "ERROR", message: "sheet \(plan.number) failed after \(attempt) attempt(s): \(reason)")
+            return
+        }
+    }
+
+    private var completedCount: Int {
+        checkpoint.sheets.count(where: { $0.status == .completed })
+    }
+
+    private func attach(_ child: ChildProcess, to number: Int) {
+        children[number] = child
+        if let i = index(of: number) {
+            checkpoint.sheets[i].processGroup = child.processGroup
+            persist(durable: false)
+        }
+        if stopRequest != nil {
+            Task { await child.terminateGroup(grace: executor.killGrace) }
+        } else if frozen {
+            child.signalGroup(SIGSTOP)
+        }
+    }
+
+    private func record(_ result: AttemptResult, for number: Int) {
+        guard let i = index(of: number) else { return }
+        checkpoint.sheets[i].exitCode = result.status?.exitCode
+        checkpoint.sheets[i].signal = result.status?.signal
+        checkpoint.sheets[i].validations = result.validations
+        checkpoint.sheets[i].stdoutTail = result.stdoutTail.isEmpty ? nil : result.stdoutTail
+        checkpoint.sheets[i].stderrTail = result.stderrTail.isEmpty ? nil : result.stderrTail
+        checkpoint.sheets[i].error = result.failure
+        checkpoint.sheets[i].processGroup = nil
+    }
+
+    private func setStatus(_ number: Int, _ status: SheetStatus, error: String? = nil) {
+        guard let i = index(of: number) else { return }
+        checkpoint.sheets[i].status = status
+        checkpoint.sheets[i].finishedAt = Date()
+        if let error { checkpoint.sheets[i].error = error }
+        if status == .completed {
+            checkpoint.lastCompletedSheet = max(checkpoint.lastCompletedSheet, number)
+        }
+        persist()
+    }
+
+    /// A sheet stopped by cancel, duration limit or shutdown goes back to `pending`: it runs
+    /// again (from scratch) when the job is resumed.
+    private func sheetInterrupted(_ number: Int) {
+        children[number] = nil
+        guard let i = index(of: number) else { return }
+        checkpoint.sheets[i].status = .pending
+        checkpoint.sheets[i].processGroup = nil
+        checkpoint.sheets[i].error = stopRequest == .shutdown ? nil : "interrupted"
+        persist()
+    }
+
+    static func failureContext(_ result: AttemptResult) -> String {
+        var lines = ["failure: \(result.failure ?? "unknown")"]
+        if let code = result.status?.exitCode { lines.append("exit code: \(code)") }
+        let failed = result.validations.filter { !$0.passed }
+        if !failed.isEmpty {
+            lines.append("failed validations:")
+            lines += failed.map { "- \($0.description)" + ($0.message.map { ": \($0)" } ?? "") }
+        }
+        if !result.stderrTail.isEmpty {
+            lines.append("stderr tail:")
+            lines.append(String(result.stderrTail.suffix(2000)))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Signals and limits
+
+    /// Notices a cancel signal file (within 250 ms) and the duration limit.
+    private func watchSignals() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 100_000_000)
+            guard stopRequest == nil else { continue }
+            if FileManager.default.fileExists(atPath: cancelFile) {
+                try? FileManager.default.removeItem(atPath: cancelFile)
+                await events.log(jobID: jobID, level: "WARNING", message: "cancel signal file found; cancelling")
+                await requestStop(.cancel)
+            } else if let limit = checkpoint.maxDurationSeconds, elapsed >= limit {
+                await events.log(jobID: jobID, level: "WARNING", message: "Duration limit reached (\(DurationFormatter.human(limit)))")
+                await requestStop(.durationLimit)
+            }
+        }
+    }
+
+    // MARK: Persistence
+
+    private func persist(durable: Bool = true) {
+        checkpoint.updatedAt = Date()
+        checkpoint.elapsedSeconds = elapsed
+        do {
+            try CheckpointStore.write(checkpoint, to: checkpointPath, durable: durable)
+        } catch {
+            // A workspace that became unwritable must not go unnoticed: stop the job.
+            if stopRequest == nil {
+                stopRequest = .cancel
+                checkpointError = "checkpoint could not be written: \(error)"
+                for child in children.values {
+                    Task { await child.terminateGroup(grace: executor.killGrace) }
+                }
+            }
+        }
+    }
+
+    private var checkpointError: String?
+
+    // MARK: Hooks
+
+    private func runHooks() async {
+        for hook in loaded.score.onSuccess {
+            switch hook {
+            case .runCommand(let command):
+                let spec = ProcessSpec(
+                    executable: "/bin/bash", arguments: ["-c", command],
+                    environment: ProcessInfo.processInfo.environment.merging(["MZT_JOB_ID": jobID, "MZT_WORKSPACE": loaded.workspace]) { $1 },
+                    workingDirectory: loaded.workspace, stdin: .null,
+                    stdout: .file(WorkspaceFiles.logDirectory(workspace: loaded.workspace, jobID: jobID) + "/on-success.out"),
+                    stderr: .file(WorkspaceFiles.logDirectory(workspace: loaded.workspace, jobID: jobID) + "/on-success.err")
+                )
+                do {
+                    let child = try ChildProcess.spawn(spec)
+                    let (status, _) = await SheetExecutor.wait(for: child, timeout: 600, killGrace: executor.killGrace)
+                    await child.terminateGroup(grace: executor.killGrace)
+                    await events.log(jobID: jobID, level: status.exitCode == 0 ? "INFO" : "WARNING", message: "on_success command finished: \(SheetExecutor.describe(status))")
+                } catch {
+                    await events.log(jobID: jobID, level: "ERROR", message: "on_success command could not start: \(error)")
+                }
+            case .runJob(let path):
+                await events.submitFollowUp(jobID: jobID, path: path, relativeTo: loaded.path.map { ($0 as NSString).deletingLastPathComponent } ?? loaded.workspace)
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import MarianneCore
+import MarianneTestSupport
+import Testing
+
+/// A real conductor on a temporary home plus a scratch directory for scores and workspaces.
+final class JobFixture {
+    let conductor: TestConductor
+    let dir: TemporaryDirectory
+
+    init(settings: String? = nil) async throws {
+        dir = try TemporaryDirectory(prefix: "mzt-jobs")
+        conductor = try await TestConductor.start(settings: settings)
+    }
+
+    deinit {
+        conductor.shutdown()
+        dir.remove()
+    }
+
+    /// Writes a score file and returns its path.
+    @discardableResult
+    func score(_ name: String, _ yaml: String) throws -> String {
+        let path = dir.file("\(name).yaml")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func workspace(_ name: String) -> String { dir.file(name) }
+
+    /// Runs `mzt` against this conductor.
+    @discardableResult
+    func mzt(_ arguments: String...) throws -> CommandResult {
+        try conductor.run(arguments)
+    }
+
+    func status(_ id: String) throws -> JobStatusResult {
+        let result = try conductor.run(["status", id, "--json"])
+        try #require(result.exitCode == 0, "mzt status failed: \(result.stderr)")
+        return try JobFixture.decoder.decode(JobStatusResult.self, from: Data(result.stdout.utf8))
+    }
+
+    func checkpoint(_ id: String, workspace: String) throws -> JobCheckpoint {
+        try CheckpointStore.read(from: CheckpointStore.path(workspace: workspace, jobID: id))
+    }
+
+    /// Polls the job's status until `condition` holds.
+    func waitForStatus(_ id: String, timeout: Double = 20, _ condition: @escaping (JobStatusResult) -> Bool) async throws {
+        try await conductor.waitUntil(timeout: timeout) {
+            guard let status = try? self.status(id) else { return false }
+            return condition(status)
+        }
+    }
+
+    func waitForFile(_ path: String, lines: Int = 1, timeout: Double = 20) async throws {
+        try await conductor.waitUntil(timeout: timeout) {
+            Self.lines(path).count >= lines
+        }
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    static func lines(_ path: String) -> [String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        // A zombie is as good as gone.
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? false)
+    }
+}
+
