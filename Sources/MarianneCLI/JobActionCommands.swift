@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarianneProtocol
 import MarianneClient
 
 /// `mzt pause ID`: pause at the next sheet boundary.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarianneProtocol
 import MarianneClient
 
 /// `mzt list`: jobs, newest first.

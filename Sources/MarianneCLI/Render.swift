@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
 
 /// Plain-text rendering shared by the commands.
@@ -52,5 +53,16 @@ enum Render {
     static func lastLines(_ text: String?, _ count: Int) -> [String] {
         guard let text else { return [] }
         return text.split(separator: "\n", omittingEmptySubsequences: true).suffix(count).map(String.init)
+    }
+}
+
+extension Render {
+    /// Compact one-line JSON.
+    static func jsonLine<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
     }
 }

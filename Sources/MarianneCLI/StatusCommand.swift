@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarianneProtocol
 import MarianneClient
 
 /// `mzt status ID`: progress, a sheet table and the last errors.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarianneProtocol
 import MarianneClient
 import MarianneCore
 
@@ -37,6 +38,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Wait for the job to end; exit 0 if it completed, 1 otherwise.")
     var wait = false
 
+    @Flag(help: "Stream the job's log until it ends; exit 0 if it completed, 1 otherwise.")
+    var follow = false
+
     func run() async throws {
         let cwd = FileManager.default.currentDirectoryPath
         let workspacePath = workspace.map { Self.absolute($0, cwd: cwd) }
@@ -57,6 +61,13 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         try await global.withClient { client in
             let result = try await client.call(RPCMethod.jobSubmit, params: params, as: SubmitResult.self)
+            if follow {
+                if !global.json { print("\(result.jobID) submitted") }
+                let logs = try await LogPrinter.follow(client: client, params: LogsParams(jobID: result.jobID, follow: true), json: global.json)
+                if !global.json { print("\(result.jobID) \(logs.status.rawValue)" + (logs.error.map { ": \($0)" } ?? "")) }
+                if logs.status != .completed { throw ExitCode(ExitCodes.failed) }
+                return
+            }
             if wait {
                 let waited = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: result.jobID), as: WaitResult.self)
                 if global.json {

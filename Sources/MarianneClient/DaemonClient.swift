@@ -1,6 +1,170 @@
+import Foundation
 import MarianneProtocol
 
-/// Placeholder until the client lands.
-public enum MarianneClientInfo {
-    public static let version = marianneVersion
+/// Talks to the conductor over its Unix socket: one JSON line per request, one per answer.
+/// Plain POSIX sockets (no event loop) keep a short-lived CLI fast.
+public final class DaemonClient: Sendable {
+    public let socketPath: String
+    public let connectTimeout: Double
+
+    public init(socketPath: String, connectTimeout: Double = 2) {
+        self.socketPath = socketPath
+        self.connectTimeout = connectTimeout
+    }
+
+    /// Calls `method` and decodes its result. `timeout` bounds the wait for the answer
+    /// (`.infinity` waits for ever; the default is 30 s).
+    public func call<P: Codable & Sendable, R: Codable & Sendable>(
+        _ method: String, params: P, as: R.Type, timeout: Double = 30
+    ) async throws -> R {
+        try await stream(method, params: params, notification: Empty.self, result: R.self, timeout: timeout) { _ in }
+    }
+
+    /// Calls `method`, handing each notification (a line without id) to `onNotification`,
+    /// and returns the final result. A connection that was stale is retried once.
+    public func stream<P: Codable & Sendable, N: Codable & Sendable, R: Codable & Sendable>(
+        _ method: String, params: P, notification: N.Type, result: R.Type, timeout: Double = .infinity,
+        onNotification: @Sendable (N) async throws -> Void
+    ) async throws -> R {
+        let request = RPCRequest(id: .int(1), method: method, params: params)
+        var line = try JSONEncoder.wire.encode(request)
+        line.append(UInt8(ascii: "\n"))
+        let connection = try SocketConnection.connect(path: socketPath, timeout: connectTimeout)
+        defer { connection.close() }
+        do {
+            try connection.send(Array(line))
+        } catch {
+            // The conductor closed right as we connected (it was stopping): one retry.
+            let retry = try SocketConnection.connect(path: socketPath, timeout: connectTimeout)
+            defer { retry.close() }
+            try retry.send(Array(line))
+            return try await receive(on: retry, method: method, timeout: timeout, onNotification: onNotification)
+        }
+        return try await receive(on: connection, method: method, timeout: timeout, onNotification: onNotification)
+    }
+
+    private struct Reply<R: Codable & Sendable>: Decodable {
+        var id: RPCID?
+        var method: String?
+        var result: R?
+        var error: RPCError?
+    }
+
+    private struct NotificationLine<N: Codable & Sendable>: Decodable {
+        var params: N
+    }
+
+    private struct Probe: Decodable {
+        var id: RPCID?
+        var method: String?
+        var error: RPCError?
+    }
+
+    private func receive<N: Codable & Sendable, R: Codable & Sendable>(
+        on connection: SocketConnection, method: String, timeout: Double, onNotification: @Sendable (N) async throws -> Void
+    ) async throws -> R {
+        let deadline = timeout.isFinite ? Date().addingTimeInterval(timeout) : nil
+        while true {
+            let line = try connection.readLine(deadline: deadline)
+            let probe: Probe
+            do {
+                probe = try JSONDecoder.wire.decode(Probe.self, from: Data(line))
+            } catch {
+                throw ClientError.protocolViolation("not JSON: \(String(decoding: line.prefix(200), as: UTF8.self))")
+            }
+            if probe.id == nil, probe.method != nil {
+                let note = try JSONDecoder.wire.decode(NotificationLine<N>.self, from: Data(line))
+                try await onNotification(note.params)
+                continue
+            }
+            if let error = probe.error {
+                if error.code == RPCErrorCode.methodNotFound.rawValue { throw ClientError.conductorTooOld(method: method) }
+                throw ClientError.rpc(error)
+            }
+            do {
+                let reply = try JSONDecoder.wire.decode(Reply<R>.self, from: Data(line))
+                if let result = reply.result { return result }
+                if R.self == Empty.self, let empty = Empty() as? R { return empty }
+                throw ClientError.protocolViolation("an answer with neither result nor error")
+            } catch let error as ClientError {
+                throw error
+            } catch {
+                throw ClientError.protocolViolation("cannot decode the answer to \(method): \(error)")
+            }
+        }
+    }
+}
+
+/// A blocking Unix-socket connection with deadlines.
+final class SocketConnection: @unchecked Sendable {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    private init(fd: Int32) {
+        self.fd = fd
+    }
+
+    static func connect(path: String, timeout: Double) throws -> SocketConnection {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw ClientError.protocolViolation("socket path too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in bytes.enumerated() { raw[i] = byte }
+            raw[bytes.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ClientError.conductorNotRunning }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            if code == EAGAIN { throw ClientError.timeout }
+            throw ClientError.conductorNotRunning
+        }
+        return SocketConnection(fd: fd)
+    }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ClientError.connectionLost
+            }
+            offset += written
+        }
+    }
+
+    func readLine(deadline: Date?) throws -> [UInt8] {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let wait: Int32 = deadline.map { Int32(max(0, min(Double(Int32.max), $0.timeIntervalSinceNow * 1000))) } ?? -1
+            let ready = poll(&pfd, 1, wait)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw ClientError.connectionLost
+            }
+            if ready == 0 { throw ClientError.timeout }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = Glibc.read(fd, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw ClientError.connectionLost }
+            buffer.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    func close() {
+        Glibc.close(fd)
+    }
 }

@@ -44,6 +44,9 @@ protocol JobRunner: Sendable {
     func run() async -> RunOutcome
     /// Stops the job's processes now (TERM, then KILL after the grace period).
     func requestStop(_ request: StopRequest) async
+    /// Pause at the next boundary (a score: the next sheet; a module: now, to be started
+    /// again from its checkpoint).
+    func requestPause() async
     /// Stops (`SIGSTOP`) or continues (`SIGCONT`) the running process groups.
     func freeze(_ frozen: Bool) async
     /// Process id of a process in flight (for `job.health`).
@@ -56,4 +59,6 @@ protocol JobEventSink: Sendable {
     func log(jobID: String, level: String, message: String) async
     /// An `on_success: run_job` hook: submits the score at `path`.
     func submitFollowUp(jobID: String, path: String, relativeTo directory: String) async
+    /// A result a module saved.
+    func result(jobID: String, data: JSONValue) async
 }

@@ -18,6 +18,7 @@ extension JobScheduler {
         case .pending:
             queue.removeAll { $0 == id }
             try setStatus(id, .paused, pausedByUser: true)
+            appendLog(id, level: "INFO", message: "job paused before it started")
             wakeWaiters(id)
             return JobActionResult(success: true, jobID: id, status: .paused, message: "job \(id) paused before it started")
         case .running:
@@ -26,11 +27,13 @@ extension JobScheduler {
                 await runner.freeze(true)
                 active[id]?.frozen = true
                 try setStatus(id, .paused, pausedByUser: true, checkpointToo: false)
+                appendLog(id, level: "INFO", message: "job paused now: its processes are stopped (SIGSTOP)")
                 wakeWaiters(id)
                 return JobActionResult(success: true, jobID: id, status: .paused, message: "job \(id) paused now; its processes are stopped")
             }
             FileManager.default.createFile(atPath: WorkspaceFiles.pauseSignal(workspace: row.workspace, jobID: id), contents: nil)
-            await (runner as? ScoreRunner)?.requestPause()
+            await runner.requestPause()
+            appendLog(id, level: "INFO", message: "pause requested: the job pauses at the next sheet boundary")
             return JobActionResult(success: true, jobID: id, status: .running, message: "job \(id) will pause at the next sheet boundary")
         default:
             break
@@ -50,6 +53,7 @@ extension JobScheduler {
             row.status = JobStatus.running.rawValue
             try registry.save(row)
             try? FileManager.default.removeItem(atPath: WorkspaceFiles.pauseSignal(workspace: row.workspace, jobID: id))
+            appendLog(id, level: "INFO", message: "job resumed: its processes continue (SIGCONT)")
             return JobActionResult(success: true, jobID: id, status: .running, message: "job \(id) continues")
         }
         switch row.jobStatus {
@@ -109,7 +113,7 @@ extension JobScheduler {
         queue.append(id)
         dispatch()
         let status: JobStatus = active[id] != nil ? .running : .pending
-        logger.info("job resumed", metadata: ["job": "\(id)"])
+        appendLog(id, level: "INFO", message: "job resumed from its checkpoint")
         return JobActionResult(success: true, jobID: id, status: status, message: "job \(id) resumed from its checkpoint")
     }
 
@@ -119,6 +123,7 @@ extension JobScheduler {
         let id = params.jobID
         let row = try row(id)
         if let runner = active[id]?.runner {
+            appendLog(id, level: "WARNING", message: "cancel requested")
             await runner.requestStop(.cancel)
             active[id]?.frozen = false
             return JobActionResult(success: true, jobID: id, status: .running, message: "job \(id) is being cancelled")
@@ -127,7 +132,8 @@ extension JobScheduler {
         case .pending, .paused:
             queue.removeAll { $0 == id }
             try setStatus(id, .cancelled, pausedByUser: false)
-            wakeWaiters(id)
+            appendLog(id, level: "WARNING", message: "job cancelled")
+            jobEnded(id)
             return JobActionResult(success: true, jobID: id, status: .cancelled, message: "job \(id) cancelled")
         default:
             throw RPCError(.invalidState, "job \(id) is \(row.status); only pending, running or paused jobs can be cancelled")

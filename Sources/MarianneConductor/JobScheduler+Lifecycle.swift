@@ -18,13 +18,18 @@ extension JobScheduler: JobService {
         router.register(RPCMethod.jobClear, ClearParams.self) { params, _ in try await self.clear(params) }
         router.register(RPCMethod.jobWait, WaitParams.self) { params, _ in try await self.wait(params) }
         router.register(RPCMethod.jobHealth, JobIDParams.self) { params, _ in try await self.health(params) }
+        router.register(RPCMethod.jobLogs, LogsParams.self) { params, context in try await self.logs(params, context: context) }
+        router.register(RPCMethod.jobResults, JobIDParams.self) { params, _ in try await self.results(params) }
+        router.register(RPCMethod.jobStart, StartModuleParams.self) { params, _ in try await self.startModule(params) }
+        router.register(RPCMethod.moduleList, Empty.self) { _, _ in await self.listModules() }
+        router.register(RPCMethod.moduleInstall, ModuleInstallParams.self) { params, _ in try await self.installModule(params) }
     }
 
     public func summary() async -> JobsSummary {
         JobsSummary(
             jobsByStatus: (try? registry.counts()) ?? [:],
             runningJobs: active.keys.sorted(),
-            modules: [],
+            modules: listModules().modules.map(\.id),
             recoveredJobs: recoveredJobs
         )
     }
@@ -59,10 +64,12 @@ extension JobScheduler: JobService {
                 try CheckpointStore.write(checkpoint, to: path)
                 try setStatus(row.id, .pending, pausedByUser: false, checkpointToo: false)
                 queue.append(row.id)
+                appendLog(row.id, level: "INFO", message: "job recovered after a conductor restart; it resumes from its checkpoint")
                 recovered += 1
             } catch {
                 logger.error("job could not be recovered", metadata: ["job": "\(row.id)", "error": "\(error)"])
                 try? finishRow(row.id, status: .failed, error: "not recovered: checkpoint \(path) could not be read: \(error)")
+                appendLog(row.id, level: "ERROR", message: "job not recovered: checkpoint \(path) could not be read: \(error)")
             }
         }
         recoveredJobs = recovered

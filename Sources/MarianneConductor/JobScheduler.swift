@@ -24,10 +24,20 @@ public actor JobScheduler {
     var acceptingWork = true
     var recoveredJobs = 0
     var cleanupTask: Task<Void, Never>?
+    /// Last log sequence number per job.
+    var logSeqs: [String: Int] = [:]
+    let logHub = JobLogHub()
+    /// Modules registered in-process by the program that built the scheduler.
+    let builtinModules: [String: JobModule]
+    let startedAt = Date()
 
-    public init(environment: ConductorEnvironment) throws {
+    /// A scheduler whose registry lives in the conductor's home. `modules` are in-process
+    /// modules (Swift types) that jobs can run besides the installed ones.
+    public init(environment: ConductorEnvironment, modules: [JobModule] = []) throws {
         self.environment = environment
+        try FileManager.default.createDirectory(atPath: environment.home.root, withIntermediateDirectories: true)
         self.registry = try Registry(path: environment.home.registryPath)
+        self.builtinModules = Dictionary(modules.map { ($0.manifest.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     var runningCount: Int { active.count }
@@ -78,7 +88,11 @@ public actor JobScheduler {
             totalSheets: loaded.sheets.count, seq: try registry.nextSeq()
         )
         try registry.save(row)
-        logger.info("job submitted", metadata: ["job": "\(jobID)", "sheets": "\(loaded.sheets.count)"])
+        resetHistory(jobID)
+        for warning in loaded.warnings {
+            appendLog(jobID, level: "WARNING", message: "score: \(warning)")
+        }
+        appendLog(jobID, level: "INFO", message: "job queued (\(loaded.sheets.count) sheets)")
         queue.append(jobID)
         dispatch()
         let status: JobStatus = active[jobID] != nil ? .running : .pending
@@ -158,7 +172,8 @@ public actor JobScheduler {
             } catch {
                 logger.error("job could not start", metadata: ["job": "\(jobID)", "error": "\(error)"])
                 try? finishRow(jobID, status: .failed, error: "could not start: \(error)")
-                wakeWaiters(jobID)
+                appendLog(jobID, level: "ERROR", message: "job could not start: \(error)")
+                jobEnded(jobID)
             }
         }
     }
@@ -167,15 +182,20 @@ public actor JobScheduler {
         guard var row = try registry.job(jobID) else { return }
         let checkpointPath = row.checkpointPath ?? CheckpointStore.path(workspace: row.workspace, jobID: jobID)
         let checkpoint = try CheckpointStore.read(from: checkpointPath)
-        let loaded = try ScoreLoader.load(
-            yaml: checkpoint.configSnapshot,
-            baseDirectory: checkpoint.configPath.map { ($0 as NSString).deletingLastPathComponent } ?? checkpoint.workspace,
-            path: checkpoint.configPath, workspaceOverride: checkpoint.workspace
-        )
-        let runner = ScoreRunner(
-            jobID: jobID, loaded: loaded, checkpoint: checkpoint, checkpointPath: checkpointPath,
-            killGrace: settings.killGraceSeconds, events: self
-        )
+        let runner: JobRunner
+        if checkpoint.kind == "module" {
+            runner = try moduleRunner(jobID: jobID, checkpoint: checkpoint, checkpointPath: checkpointPath)
+        } else {
+            let loaded = try ScoreLoader.load(
+                yaml: checkpoint.configSnapshot,
+                baseDirectory: checkpoint.configPath.map { ($0 as NSString).deletingLastPathComponent } ?? checkpoint.workspace,
+                path: checkpoint.configPath, workspaceOverride: checkpoint.workspace
+            )
+            runner = ScoreRunner(
+                jobID: jobID, loaded: loaded, checkpoint: checkpoint, checkpointPath: checkpointPath,
+                killGrace: settings.killGraceSeconds, events: self
+            )
+        }
         row.status = JobStatus.running.rawValue
         row.pid = getpid()
         if row.startedAt == nil { row.startedAt = Date().timeIntervalSince1970 }
@@ -187,7 +207,7 @@ public actor JobScheduler {
             await self?.runnerFinished(jobID, outcome: outcome)
         }
         active[jobID] = Active(runner: runner, task: task)
-        logger.info("job started", metadata: ["job": "\(jobID)"])
+        appendLog(jobID, level: "INFO", message: "job started")
     }
 
     private func runnerFinished(_ jobID: String, outcome: RunOutcome) {
@@ -195,8 +215,19 @@ public actor JobScheduler {
         if outcome != .interrupted {
             try? finishRow(jobID, status: outcome.status, error: outcome.error)
         }
-        logger.info("job ended", metadata: ["job": "\(jobID)", "status": "\(outcome.status.rawValue)"])
-        wakeWaiters(jobID)
+        switch outcome {
+        case .completed: appendLog(jobID, level: "INFO", message: "job completed")
+        case .failed(let reason): appendLog(jobID, level: "ERROR", message: "job failed: \(reason)")
+        case .cancelled: appendLog(jobID, level: "WARNING", message: "job cancelled")
+        case .stopped(let reason): appendLog(jobID, level: "WARNING", message: "job stopped: \(reason)")
+        case .paused: appendLog(jobID, level: "INFO", message: "job paused")
+        case .interrupted: appendLog(jobID, level: "INFO", message: "job interrupted by conductor shutdown; it resumes when the conductor starts again")
+        }
+        if outcome.status.isTerminal {
+            jobEnded(jobID)
+        } else {
+            wakeWaiters(jobID)
+        }
         dispatch()
     }
 
@@ -223,7 +254,16 @@ extension JobScheduler: JobEventSink {
     }
 
     func log(jobID: String, level: String, message: String) async {
-        logger.log(level: Logger.Level(jobLevel: level), "\(message)", metadata: ["job": "\(jobID)"])
+        appendLog(jobID, level: level, message: message)
+    }
+
+    func result(jobID: String, data: JSONValue) async {
+        do {
+            let seq = try registry.appendResult(jobID, data: data)
+            appendLog(jobID, level: "DEBUG", message: "result \(seq) saved")
+        } catch {
+            appendLog(jobID, level: "ERROR", message: "result could not be saved: \(error)")
+        }
     }
 
     func submitFollowUp(jobID: String, path: String, relativeTo directory: String) async {

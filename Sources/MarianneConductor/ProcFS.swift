@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 
 /// Readings from /proc.
 public enum ProcFS {
@@ -8,5 +9,47 @@ public enum ProcFS {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Fields of /proc/<pid>/stat after the command name: index 0 is the state (field 3).
+    static func statFields(pid: Int32) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")")
+        else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    /// The one-letter state (`R`, `S`, `T`, `Z`, ...), nil if the process is gone.
+    public static func state(pid: Int32) -> Character? {
+        statFields(pid: pid)?.first?.first
+    }
+
+    /// Pids whose process group is `pgid`.
+    public static func groupMembers(_ pgid: Int32) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { name -> Int32? in
+            guard let pid = Int32(name), let fields = statFields(pid: pid), fields.count > 2, Int32(fields[2]) == pgid else { return nil }
+            return pid
+        }
+    }
+
+    /// Process health from /proc: alive, zombie, CPU % over its lifetime, memory, uptime.
+    public static func health(pid: Int32) -> ProcessHealth {
+        guard let fields = statFields(pid: pid), fields.count > 21 else {
+            return ProcessHealth(pid: pid, isAlive: false, isZombie: false, processExists: false)
+        }
+        let state = fields[0].first ?? "?"
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let cpuSeconds = ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / ticks
+        let startSeconds = (Double(fields[19]) ?? 0) / ticks
+        let systemUptime = (try? String(contentsOfFile: "/proc/uptime", encoding: .utf8))
+            .flatMap { $0.split(separator: " ").first.flatMap { Double($0) } } ?? 0
+        let uptime = max(0, systemUptime - startSeconds)
+        let memory = residentBytes(pid: pid).map { Double($0) / 1_048_576 }
+        return ProcessHealth(
+            pid: pid, isAlive: state != "Z" && state != "X", isZombie: state == "Z", processExists: true,
+            cpuPercent: uptime > 0 ? min(100 * Double(ProcessInfo.processInfo.activeProcessorCount), cpuSeconds / uptime * 100) : 0,
+            memoryMB: memory, uptimeSeconds: uptime
+        )
     }
 }

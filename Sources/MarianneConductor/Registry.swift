@@ -88,6 +88,7 @@ final class Registry: Sendable {
             try db.create(index: "jobs_status_seq", on: "jobs", columns: ["status", "seq"])
             try db.create(index: "jobs_finished", on: "jobs", columns: ["finished_at"])
         }
+        registerLogMigrations(&migrator)
         return migrator
     }
 
@@ -152,14 +153,16 @@ final class Registry: Sendable {
     }
 
     func delete(_ id: String) throws -> Bool {
-        try pool.write { db in try JobRow.deleteOne(db, key: id) }
+        let deleted = try pool.write { db in try JobRow.deleteOne(db, key: id) }
+        try clearHistory([id])
+        return deleted
     }
 
     /// Deletes terminal jobs matching the filter; returns their ids.
     func deleteTerminal(statuses: [JobStatus]?, finishedBefore: Double?) throws -> [String] {
         let terminal = JobStatus.allCases.filter(\.isTerminal)
         let chosen = (statuses ?? terminal).filter(\.isTerminal).map(\.rawValue)
-        return try pool.write { db in
+        let removed = try pool.write { db in
             var request = JobRow.filter(chosen.contains(JobRow.CodingKeys.status))
             if let finishedBefore {
                 request = request.filter(JobRow.CodingKeys.finishedAt < finishedBefore)
@@ -168,6 +171,8 @@ final class Registry: Sendable {
             _ = try request.deleteAll(db)
             return ids
         }
+        try clearHistory(removed)
+        return removed
     }
 }
 

@@ -37,24 +37,6 @@ public struct RequestContext: Sendable {
     }
 }
 
-extension JSONEncoder {
-    /// The encoder used for every wire message: compact, stable key order, ISO 8601 dates.
-    public static var wire: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-}
-
-extension JSONDecoder {
-    public static var wire: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }
-}
-
 /// Maps method names to handlers. Handlers decode their params, do the work, and return a
 /// result or throw an `RPCError` (a `DecodingError` becomes -32602, anything else -32603).
 public final class Router: @unchecked Sendable {

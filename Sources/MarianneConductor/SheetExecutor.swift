@@ -161,7 +161,8 @@ struct SheetExecutor: Sendable {
                     }
                 }
                 group.cancelAll()
-                return outcome ?? (await child.wait(), false)
+                if let outcome { return outcome }
+                return (await child.wait(), false)
             }
         } onCancel: {
             Task { await child.terminateGroup(grace: killGrace) }

@@ -1,3 +1,3 @@
 import MarianneCLI
 
-MZT.main()
+await runMZT()

@@ -1,0 +1,99 @@
+import Foundation
+import MarianneProtocol
+
+/// A config the client refuses before sending it.
+public struct ConfigPathError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var description: String
+}
+
+/// Job lifecycle control through the conductor. Every call goes over the socket; when the
+/// conductor is down, every call throws `ClientError.conductorNotRunning`.
+public final class JobControlService: Sendable {
+    public let client: DaemonClient
+
+    public init(client: DaemonClient) {
+        self.client = client
+    }
+
+    /// Submits a score by path, or inline content (written to a private temp file that is
+    /// always removed afterwards).
+    public func startJob(
+        configPath: String? = nil, configContent: String? = nil, workspace: String? = nil, startSheet: Int = 1,
+        selfHealing: Bool = false
+    ) async throws -> SubmitResult {
+        if let configContent {
+            let path = try Self.writeTemporaryConfig(configContent)
+            defer { unlink(path) }
+            return try await submit(path: path, workspace: workspace, startSheet: startSheet, selfHealing: selfHealing)
+        }
+        guard let configPath else { throw ConfigPathError(description: "give a config path or config content") }
+        let absolute = try Self.checkedPath(configPath)
+        return try await submit(path: absolute, workspace: workspace, startSheet: startSheet, selfHealing: selfHealing)
+    }
+
+    private func submit(path: String, workspace: String?, startSheet: Int, selfHealing: Bool) async throws -> SubmitResult {
+        let cwd = FileManager.default.currentDirectoryPath
+        let params = SubmitParams(
+            configPath: path, workspace: workspace.map { Self.absolute($0, cwd: cwd) }, startSheet: startSheet,
+            selfHealing: selfHealing, baseDirectory: cwd
+        )
+        return try await client.call(RPCMethod.jobSubmit, params: params, as: SubmitResult.self)
+    }
+
+    public func pauseJob(_ jobID: String) async throws -> JobActionResult {
+        try await client.call(RPCMethod.jobPause, params: PauseParams(jobID: jobID), as: JobActionResult.self)
+    }
+
+    public func resumeJob(_ jobID: String) async throws -> JobActionResult {
+        try await client.call(RPCMethod.jobResume, params: ResumeParams(jobID: jobID), as: JobActionResult.self)
+    }
+
+    public func cancelJob(_ jobID: String) async throws -> JobActionResult {
+        try await client.call(RPCMethod.jobCancel, params: JobIDParams(jobID: jobID), as: JobActionResult.self)
+    }
+
+    public func deleteJob(_ jobID: String) async throws -> Bool {
+        try await client.call(RPCMethod.jobDelete, params: JobIDParams(jobID: jobID), as: DeleteResult.self).deleted
+    }
+
+    public func verifyProcessHealth(_ jobID: String) async throws -> ProcessHealth {
+        try await client.call(RPCMethod.jobHealth, params: JobIDParams(jobID: jobID), as: ProcessHealth.self)
+    }
+
+    /// A config path must name an existing .yaml/.yml file and have no `..` component.
+    public static func checkedPath(_ path: String) throws -> String {
+        guard path.hasSuffix(".yaml") || path.hasSuffix(".yml") else {
+            throw ConfigPathError(description: "config path must end in .yaml or .yml: \(path)")
+        }
+        guard !path.split(separator: "/").contains("..") else {
+            throw ConfigPathError(description: "config path must not contain '..': \(path)")
+        }
+        let absolute = Self.absolute(path, cwd: FileManager.default.currentDirectoryPath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw ConfigPathError(description: "config file not found: \(path)")
+        }
+        return absolute
+    }
+
+    static func absolute(_ path: String, cwd: String) -> String {
+        path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path)
+    }
+
+    /// Writes content to a new 0600 file under the temp directory.
+    static func writeTemporaryConfig(_ content: String) throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array("\(base)/mzt-config-XXXXXX.yaml".utf8CString)
+        let fd = mkstemps(&template, 5)
+        guard fd >= 0 else { throw ConfigPathError(description: "cannot create a temporary config file in \(base)") }
+        defer { close(fd) }
+        fchmod(fd, 0o600)
+        let path = String(cString: template)
+        let bytes = Array(content.utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else {
+            unlink(path)
+            throw ConfigPathError(description: "cannot write the temporary config file \(path)")
+        }
+        return path
+    }
+}

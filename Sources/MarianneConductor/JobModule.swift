@@ -1,0 +1,101 @@
+import Foundation
+import MarianneCore
+
+/// A unit of work the conductor runs as a job: an installed executable module, or a Swift
+/// type an embedding program registers when it builds its `JobScheduler`.
+///
+/// `run` returning normally completes the job; throwing fails it with the error's
+/// description. A module should check `context.isCancelled` between steps and return early
+/// when it is set (cancel, pause and the duration limit all set it).
+public protocol JobModule: Sendable {
+    /// Identity, version and the declared inputs and settings.
+    var manifest: ModuleManifest { get }
+
+    /// Runs the job. `checkpoint` is the last value passed to `saveCheckpoint` when the
+    /// job is resumed or recovered, `nil` on a first run.
+    func run(_ context: JobContext, inputs: [String: JSONValue], settings: [String: JSONValue], checkpoint: JSONValue?) async throws
+}
+
+/// What a running module can do: log, save results and checkpoints, notice cancellation.
+public final class JobContext: Sendable {
+    /// The id of the job this module runs as.
+    public let jobID: String
+    private let state: State
+    private let sink: ModuleEventSink
+
+    final class State: @unchecked Sendable {
+        let lock = NSLock()
+        var cancelled = false
+    }
+
+    init(jobID: String, sink: ModuleEventSink) {
+        self.jobID = jobID
+        self.state = State()
+        self.sink = sink
+    }
+
+    /// True once the job is being cancelled, paused or stopped by its duration limit.
+    public var isCancelled: Bool { state.lock.withLock { state.cancelled } }
+
+    /// Marks the job cancelled; the module should return soon after.
+    public func cancel() {
+        state.lock.withLock { state.cancelled = true }
+    }
+
+    /// Appends a message to the job's log (`DEBUG`, `INFO`, `WARNING`, `ERROR`).
+    public func log(_ message: String, level: String = "INFO") async {
+        await sink.moduleLog(level: level, message: message)
+    }
+
+    /// Saves a result; `mzt results ID` lists them in order.
+    public func saveResult(_ data: JSONValue) async {
+        await sink.moduleResult(data)
+    }
+
+    /// Saves state to resume from: a resumed or recovered job is started again with it.
+    public func saveCheckpoint(_ data: JSONValue) async {
+        await sink.moduleCheckpoint(data)
+    }
+}
+
+/// Where a `JobContext` sends what the module reports.
+protocol ModuleEventSink: Sendable {
+    func moduleLog(level: String, message: String) async
+    func moduleResult(_ data: JSONValue) async
+    func moduleCheckpoint(_ data: JSONValue) async
+}
+
+/// `job.start` params: a module run.
+public struct StartModuleParams: Codable, Sendable, Equatable {
+    public var moduleID: String
+    public var inputs: [String: JSONValue]?
+    public var settings: [String: JSONValue]?
+    public var maxDuration: String?
+    public var id: String?
+
+    public init(moduleID: String, inputs: [String: JSONValue]? = nil, settings: [String: JSONValue]? = nil, maxDuration: String? = nil, id: String? = nil) {
+        self.moduleID = moduleID
+        self.inputs = inputs
+        self.settings = settings
+        self.maxDuration = maxDuration
+        self.id = id
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputs, settings, id
+        case moduleID = "module_id"
+        case maxDuration = "max_duration"
+    }
+}
+
+/// The config snapshot of a module job, kept in its checkpoint.
+struct ModuleRunRequest: Codable, Sendable, Equatable {
+    var moduleID: String
+    var inputs: [String: JSONValue]
+    var settings: [String: JSONValue]
+
+    enum CodingKeys: String, CodingKey {
+        case inputs, settings
+        case moduleID = "module_id"
+    }
+}

@@ -1,0 +1,65 @@
+import NIOCore
+
+/// One unit read from a connection.
+enum Frame: Sendable {
+    case line(ByteBuffer)
+    /// A line longer than the limit; its bytes were discarded.
+    case oversized
+}
+
+/// Splits the byte stream into `\n`-terminated lines. A line over `maxLength` is reported
+/// once as `.oversized` and skipped up to its newline without being buffered.
+struct LineFramer: ByteToMessageDecoder {
+    typealias InboundOut = Frame
+
+    let maxLength: Int
+    private var discarding = false
+
+    init(maxLength: Int) {
+        self.maxLength = maxLength
+    }
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        let view = buffer.readableBytesView
+        if let newline = view.firstIndex(of: UInt8(ascii: "\n")) {
+            let length = newline - view.startIndex
+            if discarding {
+                buffer.moveReaderIndex(forwardBy: length + 1)
+                discarding = false
+                return .continue
+            }
+            if length > maxLength {
+                buffer.moveReaderIndex(forwardBy: length + 1)
+                context.fireChannelRead(wrapInboundOut(.oversized))
+                return .continue
+            }
+            var line = buffer.readSlice(length: length)!
+            buffer.moveReaderIndex(forwardBy: 1)
+            if line.readableBytes > 0, line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") {
+                line.moveWriterIndex(to: line.writerIndex - 1)
+            }
+            context.fireChannelRead(wrapInboundOut(.line(line)))
+            return .continue
+        }
+        if discarding {
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            return .needMoreData
+        }
+        if buffer.readableBytes > maxLength {
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            discarding = true
+            context.fireChannelRead(wrapInboundOut(.oversized))
+        }
+        return .needMoreData
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        // A last line without its newline (the client closed early) is still answered.
+        if buffer.readableBytes > 0, !discarding {
+            let line = buffer.readSlice(length: buffer.readableBytes)!
+            context.fireChannelRead(wrapInboundOut(.line(line)))
+        }
+        buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+        return .needMoreData
+    }
+}

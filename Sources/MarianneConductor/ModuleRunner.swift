@@ -1,0 +1,152 @@
+import Foundation
+import MarianneCore
+
+/// Runs one module job: gives the module a `JobContext`, turns what it reports into log
+/// entries, results and checkpoints, and turns cancel, pause and the duration limit into
+/// `context.isCancelled` plus task cancellation (which stops an executable module's
+/// process group).
+actor ModuleRunner: JobRunner, ModuleEventSink {
+    private let jobID: String
+    private let module: JobModule
+    private let request: ModuleRunRequest
+    private let checkpointPath: String
+    private let events: JobEventSink
+    private var checkpoint: JobCheckpoint
+    private var stopRequest: StopRequest?
+    private var pauseRequested = false
+    private var child: ChildProcess?
+    private var context: JobContext?
+    private var work: Task<Result<Void, Error>, Never>?
+    private let runStarted = ContinuousClock.now
+    private let elapsedBefore: Double
+
+    init(jobID: String, module: JobModule, request: ModuleRunRequest, checkpoint: JobCheckpoint, checkpointPath: String, events: JobEventSink) {
+        self.jobID = jobID
+        self.module = module
+        self.request = request
+        self.checkpoint = checkpoint
+        self.checkpointPath = checkpointPath
+        self.events = events
+        self.elapsedBefore = checkpoint.elapsedSeconds
+    }
+
+    private var elapsed: Double {
+        let spent = ContinuousClock.now - runStarted
+        return elapsedBefore + Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18
+    }
+
+    func run() async -> RunOutcome {
+        checkpoint.status = .running
+        checkpoint.pid = getpid()
+        checkpoint.pausedByUser = false
+        if checkpoint.startedAt == nil { checkpoint.startedAt = Date() }
+        persist()
+        let context = JobContext(jobID: jobID, sink: self)
+        self.context = context
+        let module = self.module
+        let request = self.request
+        let saved = checkpoint.moduleCheckpoint
+        let work = Task {
+            do {
+                try await module.run(context, inputs: request.inputs, settings: request.settings, checkpoint: saved)
+                return Result<Void, Error>.success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        self.work = work
+        let watcher = Task { [weak self] in await self?.watchSignals() }
+        let result = await work.value
+        watcher.cancel()
+
+        var outcome: RunOutcome
+        switch (stopRequest, result) {
+        case (.cancel?, _): outcome = .cancelled
+        case (.durationLimit?, _): outcome = .stopped("Duration limit reached")
+        case (.shutdown?, _): outcome = .interrupted
+        case (nil, _) where pauseRequested: outcome = .paused
+        case (nil, .success): outcome = context.isCancelled ? .cancelled : .completed
+        case (nil, .failure(let error)): outcome = .failed("\(error)")
+        }
+        checkpoint.status = outcome.status
+        checkpoint.error = outcome.error
+        checkpoint.pausedByUser = outcome == .paused
+        if outcome.status.isTerminal { checkpoint.finishedAt = Date() }
+        persist()
+        return outcome
+    }
+
+    func requestStop(_ request: StopRequest) async {
+        guard stopRequest == nil else { return }
+        stopRequest = request
+        child?.signalGroup(SIGCONT)
+        context?.cancel()
+        work?.cancel()
+    }
+
+    /// Modules have no sheet boundaries: a pause stops the module now and a resume starts
+    /// it again from its last saved checkpoint.
+    func requestPause() {
+        guard stopRequest == nil, !pauseRequested else { return }
+        pauseRequested = true
+        context?.cancel()
+        work?.cancel()
+    }
+
+    func freeze(_ frozen: Bool) async {
+        child?.signalGroup(frozen ? SIGSTOP : SIGCONT)
+    }
+
+    func currentPID() async -> Int32? {
+        child?.pid ?? getpid()
+    }
+
+    func attach(_ child: ChildProcess) {
+        self.child = child
+        checkpoint.sheets = []
+        persist(durable: false)
+        if stopRequest != nil || pauseRequested { work?.cancel() }
+    }
+
+    // MARK: ModuleEventSink
+
+    func moduleLog(level: String, message: String) async {
+        await events.log(jobID: jobID, level: level, message: message)
+    }
+
+    func moduleResult(_ data: JSONValue) async {
+        await events.result(jobID: jobID, data: data)
+    }
+
+    func moduleCheckpoint(_ data: JSONValue) async {
+        checkpoint.moduleCheckpoint = data
+        persist()
+    }
+
+    // MARK: Signals
+
+    private func watchSignals() async {
+        let pauseFile = WorkspaceFiles.pauseSignal(workspace: checkpoint.workspace, jobID: jobID)
+        let cancelFile = WorkspaceFiles.cancelSignal(workspace: checkpoint.workspace, jobID: jobID)
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 100_000_000)
+            guard stopRequest == nil else { continue }
+            if FileManager.default.fileExists(atPath: cancelFile) {
+                try? FileManager.default.removeItem(atPath: cancelFile)
+                await events.log(jobID: jobID, level: "WARNING", message: "cancel signal file found; cancelling")
+                await requestStop(.cancel)
+            } else if let limit = checkpoint.maxDurationSeconds, elapsed >= limit {
+                await events.log(jobID: jobID, level: "WARNING", message: "Duration limit reached (\(DurationFormatter.human(limit)))")
+                await requestStop(.durationLimit)
+            } else if !pauseRequested, FileManager.default.fileExists(atPath: pauseFile) {
+                requestPause()
+            }
+        }
+    }
+
+    private func persist(durable: Bool = true) {
+        checkpoint.updatedAt = Date()
+        checkpoint.elapsedSeconds = elapsed
+        try? CheckpointStore.write(checkpoint, to: checkpointPath, durable: durable)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import MarianneCore
+import Yams
+
+extension ConductorSettings {
+    static let keys: Set<String> = [
+        "max_concurrent_jobs", "cleanup_age", "kill_grace_seconds", "max_message_bytes", "shutdown_grace_seconds",
+    ]
+
+    /// Reads `conductor.yaml`; a missing file gives the defaults, a bad one a clear error.
+    public static func load(path: String) throws -> ConductorSettings {
+        var settings = ConductorSettings()
+        guard let data = FileManager.default.contents(atPath: path) else { return settings }
+        func fail(_ message: String) -> ConductorStartError {
+            ConductorStartError(kind: .settings, description: "\(path): \(message)")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw fail("not valid YAML (\(ScoreLoader.check(yaml: String(decoding: data, as: UTF8.self), baseDirectory: "/").1.first?.message ?? "\(error)"))")
+        }
+        guard let root else { return settings }
+        guard case .mapping(let mapping) = root else { throw fail("expected a mapping of settings") }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let line = keyNode.mark.map { " (line \($0.line))" } ?? ""
+            func number() throws -> Double {
+                guard let number = value.float ?? value.int.map(Double.init), number >= 0 else {
+                    throw fail("\(key) must be a non-negative number\(line)")
+                }
+                return number
+            }
+            switch key {
+            case "max_concurrent_jobs":
+                guard let count = value.int, count >= 1 else { throw fail("max_concurrent_jobs must be an integer of at least 1\(line)") }
+                settings.maxConcurrentJobs = count
+            case "cleanup_age":
+                if value.string == "never" || value.null != nil {
+                    settings.cleanupAgeSeconds = nil
+                } else {
+                    do { settings.cleanupAgeSeconds = try DurationParser.parse(value.string ?? "") } catch {
+                        throw fail("cleanup_age: \(error)\(line)")
+                    }
+                }
+            case "kill_grace_seconds": settings.killGraceSeconds = try number()
+            case "shutdown_grace_seconds": settings.shutdownGraceSeconds = try number()
+            case "max_message_bytes":
+                guard let bytes = value.int, bytes >= 1024 else { throw fail("max_message_bytes must be an integer of at least 1024\(line)") }
+                settings.maxMessageBytes = bytes
+            default:
+                throw fail("unknown setting \(key)\(line); known settings: \(keys.sorted().joined(separator: ", "))")
+            }
+        }
+        return settings
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// A checkpoint that cannot be read.
+public struct CheckpointError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "checkpoint \(path) cannot be read: \(reason)" }
+}
+
+/// Reads and writes job checkpoints. A write never leaves half a file: it goes to a temp
+/// file in the same directory, is fsynced, renamed over the old one, and the directory is
+/// fsynced, so a reader (or a conductor started after a crash) sees the old or the new
+/// checkpoint, whole.
+public enum CheckpointStore {
+    /// `<workspace>/.marianne/checkpoint-<id>.json`
+    public static func path(workspace: String, jobID: String) -> String {
+        (workspace as NSString).appendingPathComponent(".marianne/checkpoint-\(jobID).json")
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    /// Writes atomically. `durable: false` skips the fsyncs: still atomic for other readers
+    /// and across a crash of the conductor, but not across a power loss (used for state
+    /// that is only useful while the machine stays up, like the process group of an attempt).
+    public static func write(_ checkpoint: JobCheckpoint, to path: String, durable: Bool = true) throws {
+        let data = try encoder.encode(checkpoint)
+        try writeAtomically(data, to: path, durable: durable)
+    }
+
+    public static func read(from path: String) throws -> JobCheckpoint {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(JobCheckpoint.self, from: data)
+        } catch {
+            throw CheckpointError(path: path, reason: "corrupt or truncated JSON (\(Self.summary(error)))")
+        }
+    }
+
+    static func summary(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context): return context.debugDescription
+        case DecodingError.keyNotFound(let key, _): return "missing \(key.stringValue)"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        default: return "\(error)"
+        }
+    }
+
+    /// temp file, fsync, rename, fsync directory.
+    public static func writeAtomically(_ data: Data, to path: String, durable: Bool = true) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw posixError("cannot create \(temp)") }
+        var ok = false
+        defer {
+            if !ok { unlink(temp) }
+        }
+        do {
+            defer { close(fd) }
+            try data.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw posixError("cannot write \(temp)")
+                    }
+                    offset += written
+                }
+            }
+            if durable, fsync(fd) != 0 { throw posixError("cannot fsync \(temp)") }
+        }
+        guard rename(temp, path) == 0 else { throw posixError("cannot rename \(temp)") }
+        ok = true
+        if durable {
+            let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if dirFD >= 0 {
+                fsync(dirFD)
+                close(dirFD)
+            }
+        }
+    }
+
+    static func posixError(_ what: String) -> Error {
+        FileWriteError(description: "\(what): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// A file that could not be written, with the system's reason.
+public struct FileWriteError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// A short hash of a config snapshot (FNV-1a, 64 bit, hex): it detects change, nothing more.
+public enum ConfigHash {
+    public static func of(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(format: "%016llx", hash)
+    }
+}

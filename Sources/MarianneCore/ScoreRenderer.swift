@@ -1,0 +1,43 @@
+import Foundation
+
+/// Renders a sheet's command and expands placeholders in validation paths and commands.
+public enum ScoreRenderer {
+    /// The built-in template variables of a sheet.
+    public static func builtins(_ sheet: PlannedSheet, totalSheets: Int, workspace: String, jobID: String) -> [String: TemplateValue] {
+        [
+            "sheet_num": .int(sheet.number), "total_sheets": .int(totalSheets), "start_item": .int(sheet.startItem),
+            "end_item": .int(sheet.endItem), "workspace": .string(workspace), "stage": .int(sheet.stage),
+            "instance": .int(sheet.instance), "fan_count": .int(sheet.fanCount), "job_id": .string(jobID),
+        ]
+    }
+
+    /// The prompt (the shell command for the command backend) of one sheet.
+    public static func renderPrompt(_ loaded: LoadedScore, sheet: PlannedSheet, jobID: String) throws -> String {
+        let template = try Template(loaded.score.prompt.template)
+        var context = loaded.score.prompt.variables
+        for (key, value) in builtins(sheet, totalSheets: loaded.sheets.count, workspace: loaded.workspace, jobID: jobID) {
+            context[key] = value
+        }
+        return try template.render(context)
+    }
+
+    /// Replaces `{workspace}`, `{sheet_num}`, ... With `quoteForShell`, each value is
+    /// shell-quoted, so no value can inject shell syntax into a command.
+    public static func expandPlaceholders(_ text: String, sheet: PlannedSheet, totalSheets: Int, workspace: String, jobID: String, quoteForShell: Bool) -> String {
+        let values = builtins(sheet, totalSheets: totalSheets, workspace: workspace, jobID: jobID)
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let value = values[String(after[..<close])] {
+                result += quoteForShell ? ShellQuote.quote(value.text) : value.text
+                rest = after[after.index(after: close)...]
+            } else {
+                result += "{"
+                rest = after
+            }
+        }
+        return result + rest
+    }
+}
