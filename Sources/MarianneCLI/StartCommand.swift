@@ -76,30 +76,11 @@ struct StartCommand: AsyncParsableCommand {
     /// the terminal, its output appended to conductor.log.
     static func spawnBackground(home: ConductorHome) throws -> Int32 {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, home.logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // POSIX_SPAWN_SETSID (glibc): the conductor leads its own session.
-        posix_spawnattr_setflags(&attributes, Int16(0x80))
-        let arguments = [executable, "start", "--foreground", "--home", home.root]
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
         var environment = ProcessInfo.processInfo.environment
         environment["MZT_HOME"] = home.root
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            throw ValidationError("cannot start the conductor: \(String(cString: strerror(result)))")
-        }
-        return pid
+        return try DetachedSpawn.start(
+            executable: executable, arguments: ["start", "--foreground", "--home", home.root], environment: environment, logPath: home.logPath
+        )
     }
 
     static func logTail(_ path: String, from offset: Int) -> String {

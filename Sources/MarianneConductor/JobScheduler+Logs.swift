@@ -51,12 +51,17 @@ extension JobScheduler {
     /// `job.logs`: replay, then (with `follow`) stream notifications until the job ends.
     nonisolated func logs(_ params: LogsParams, context: RequestContext) async throws -> LogsResult {
         let start = try await openLogs(params)
-        guard let stream = start.stream else {
+        guard params.follow == true else {
             let row = try await row(params.jobID)
             return LogsResult(jobID: params.jobID, entries: start.history, status: row.jobStatus, error: row.error, lastSeq: start.lastSeq)
         }
+        // Following: the history comes as notifications too, then whatever is new.
         for entry in start.history {
             try await context.notify(method: RPCMethod.logEntry, params: LogNotification(jobID: params.jobID, entry: entry))
+        }
+        guard let stream = start.stream else {
+            let row = try await row(params.jobID)
+            return LogsResult(jobID: params.jobID, entries: [], status: row.jobStatus, error: row.error, lastSeq: start.lastSeq)
         }
         let minimum = LogEntry.rank(params.level ?? "DEBUG")
         var last = start.lastSeq

@@ -145,25 +145,28 @@ struct SheetExecutor: Sendable {
     static func wait(for child: ChildProcess, timeout: Double?, killGrace: Double) async -> (ExitStatus, Bool) {
         await withTaskCancellationHandler {
             guard let timeout else { return (await child.wait(), false) }
-            return await withTaskGroup(of: (ExitStatus, Bool)?.self) { group in
-                group.addTask { (await child.wait(), false) }
+            let expired = Flag()
+            let status = await withTaskGroup(of: ExitStatus?.self) { group in
+                group.addTask { await child.wait() }
                 group.addTask {
                     try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
                     if Task.isCancelled { return nil }
+                    expired.set()
                     await child.terminateGroup(grace: killGrace)
-                    return (await child.wait(), true)
+                    return nil
                 }
-                var outcome: (ExitStatus, Bool)?
+                var result: ExitStatus?
                 while let next = await group.next() {
                     if let next {
-                        outcome = next
+                        result = next
                         break
                     }
                 }
                 group.cancelAll()
-                if let outcome { return outcome }
-                return (await child.wait(), false)
+                return result
             }
+            if let status { return (status, expired.isSet) }
+            return (await child.wait(), expired.isSet)
         } onCancel: {
             Task { await child.terminateGroup(grace: killGrace) }
         }
@@ -206,4 +209,13 @@ struct NSRegularExpressionBox: @unchecked Sendable {
     func matches(_ text: String) -> Bool {
         regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
+}
+
+/// A one-way flag shared between tasks.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -61,10 +61,15 @@ struct JobControlTests {
     @Test func pauseWaitReturnsOncePaused() async throws {
         let fx = try await JobFixture()
         let path = try gatedScore(fx, name: "w")
+        let ws = fx.workspace("w-ws")
         #expect(try fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForFile(fx.workspace("w-ws") + "/ran.txt")
+        try await fx.waitForFile(ws + "/ran.txt")
+        let pausing = Task { try fx.mzt("pause", "w", "--wait", "--timeout", "20") }
+        try await fx.conductor.waitUntil(timeout: 10) { FileManager.default.fileExists(atPath: ws + "/.marianne-pause-w") }
+        // The pause waits for the running sheet to reach its boundary.
+        #expect(try fx.status("w").job.status == .running)
         open(fx, "w", 1)
-        let pause = try fx.mzt("pause", "w", "--wait", "--timeout", "20")
+        let pause = try await pausing.value
         #expect(pause.exitCode == 0)
         #expect(pause.stdout.contains("paused"))
         #expect(try fx.status("w").job.status == .paused)

@@ -159,7 +159,8 @@ struct JobEngineTests {
             """)
         #expect(try fx.mzt("submit", path).exitCode == 0)
         let wait = try fx.mzt("wait", "agent", "--timeout", "30")
-        #expect(wait.exitCode == 0, "\(try fx.mzt("status", "agent").stdout)")
+        let shown = try fx.mzt("status", "agent").stdout
+        #expect(wait.exitCode == 0, "\(shown)")
         let output = try String(contentsOfFile: fx.workspace("agent-ws") + "/agent-output.txt", encoding: .utf8)
         #expect(output.contains("--model test -p Review sheet 1"))
         // No retries were configured: the rate-limited attempt did not spend one.

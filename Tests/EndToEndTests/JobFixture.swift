@@ -4,7 +4,7 @@ import MarianneTestSupport
 import Testing
 
 /// A real conductor on a temporary home plus a scratch directory for scores and workspaces.
-final class JobFixture {
+final class JobFixture: @unchecked Sendable {
     let conductor: TestConductor
     let dir: TemporaryDirectory
 
