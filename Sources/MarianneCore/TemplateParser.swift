@@ -45,6 +45,15 @@ struct TemplateParser {
             if chars[position] == "{", position + 1 < chars.count, "{%#".contains(chars[position + 1]) {
                 let kind = chars[position + 1]
                 let start = (line, column)
+                // A block tag alone on its line leaves no blank line behind (Jinja's
+                // trim_blocks and lstrip_blocks).
+                if kind != "{" {
+                    let lineStart = (chars[..<position].lastIndex(of: "\n") ?? -1) + 1
+                    let indent = position - lineStart
+                    if chars[lineStart..<position].allSatisfy({ $0 == " " || $0 == "\t" }), text.count >= indent {
+                        text.removeLast(indent)
+                    }
+                }
                 if !text.isEmpty {
                     nodes.append(.text(text))
                     text = ""
@@ -52,6 +61,7 @@ struct TemplateParser {
                 advance(2)
                 let close: String = kind == "{" ? "}}" : kind == "%" ? "%}" : "#}"
                 let inner = try readUntil(close, opened: start)
+                if kind != "{", position < chars.count, chars[position] == "\n" { advance(1) }
                 if kind == "#" { continue }
                 if kind == "{" {
                     var expression = ExpressionParser(text: inner, line: start.0, column: start.1 + 2)
