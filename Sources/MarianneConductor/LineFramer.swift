@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// One unit read from a connection.
@@ -14,15 +15,25 @@ struct LineFramer: ByteToMessageDecoder {
 
     let maxLength: Int
     private var discarding = false
+    /// Bytes of the buffer already searched for a newline (so each byte is searched once).
+    private var scanned = 0
 
     init(maxLength: Int) {
         self.maxLength = maxLength
     }
 
+    /// Offset of the first newline in the readable bytes, searching from `from`.
+    static func newline(in buffer: ByteBuffer, from: Int) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes -> Int? in
+            guard from < bytes.count, let base = bytes.baseAddress else { return nil }
+            guard let found = memchr(base + from, Int32(UInt8(ascii: "\n")), bytes.count - from) else { return nil }
+            return base.distance(to: UnsafeRawPointer(found))
+        }
+    }
+
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        let view = buffer.readableBytesView
-        if let newline = view.firstIndex(of: UInt8(ascii: "\n")) {
-            let length = newline - view.startIndex
+        if let length = Self.newline(in: buffer, from: scanned) {
+            scanned = 0
             if discarding {
                 buffer.moveReaderIndex(forwardBy: length + 1)
                 discarding = false
@@ -41,11 +52,14 @@ struct LineFramer: ByteToMessageDecoder {
             context.fireChannelRead(wrapInboundOut(.line(line)))
             return .continue
         }
+        scanned = buffer.readableBytes
         if discarding {
             buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            scanned = 0
             return .needMoreData
         }
         if buffer.readableBytes > maxLength {
+            scanned = 0
             buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
             discarding = true
             context.fireChannelRead(wrapInboundOut(.oversized))
