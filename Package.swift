@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mzt", targets: ["mzt"]),
+        .executable(name: "mzt-conductor", targets: ["mzt-conductor"]),
         .library(name: "MarianneClient", targets: ["MarianneClient"]),
         .library(name: "MarianneConductor", targets: ["MarianneConductor"]),
         .library(name: "MarianneCore", targets: ["MarianneCore"]),
@@ -19,10 +20,12 @@ let package = Package(
     ],
     targets: [
         .executableTarget(name: "mzt", dependencies: ["MarianneCLI"]),
+        .executableTarget(name: "mzt-conductor", dependencies: ["MarianneConductor"]),
+        .executableTarget(name: "mzt-bench", dependencies: ["MarianneClient", "MarianneProtocol"]),
         .target(
             name: "MarianneCLI",
             dependencies: [
-                "MarianneClient", "MarianneCore", "MarianneProtocol", "MarianneConductor",
+                "MarianneClient", "MarianneCore", "MarianneProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

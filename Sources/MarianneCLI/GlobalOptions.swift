@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import MarianneProtocol
 import MarianneClient
-import MarianneConductor
 
 /// Options every command that talks to the conductor takes.
 struct GlobalOptions: ParsableArguments {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MarianneProtocol
 import MarianneClient
-import MarianneConductor
+import MarianneCore
 
 /// `mzt module install|list`.
 struct ModuleCommand: AsyncParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import MarianneProtocol
 import MarianneClient
-import MarianneConductor
 
 /// `mzt start`: launch the conductor in the background (or, with --foreground, here).
 struct StartCommand: AsyncParsableCommand {
@@ -22,14 +21,14 @@ struct StartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = global.home
-        if let pid = Conductor.runningPid(home: home) {
+        if let pid = ConductorProcess.runningPid(home: home) {
             FileHandle.standardError.write(Data("conductor already running (pid \(pid))\n".utf8))
             throw ExitCode(ExitCodes.failed)
         }
-        if foreground { return try await runForeground(home) }
+        if foreground { ConductorProcess.execForeground(home: home) }
         try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let logOffset = (try? FileManager.default.attributesOfItem(atPath: home.logPath)[.size] as? Int) ?? 0
-        let pid = try Self.spawnBackground(home: home)
+        let pid = try ConductorProcess.spawnDetached(home: home)
         let client = DaemonClient(socketPath: home.socketPath, connectTimeout: 1)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -51,36 +50,6 @@ struct StartCommand: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("Error: the conductor did not answer within \(Int(timeout))s; see \(home.logPath)\n".utf8))
         throw ExitCode(ExitCodes.busy)
-    }
-
-    private func runForeground(_ home: ConductorHome) async throws {
-        let settings: ConductorSettings
-        do {
-            settings = try ConductorSettings.load(path: home.settingsPath)
-        } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            throw ExitCode(ExitCodes.invalidInput)
-        }
-        let conductor = Conductor(home: home, settings: settings, makeJobService: makeJobService)
-        do {
-            try await conductor.run {
-                FileHandle.standardOutput.write(Data("conductor running (pid \(getpid())) on \(home.socketPath)\n".utf8))
-            }
-        } catch let error as ConductorStartError {
-            FileHandle.standardError.write(Data("\(error.kind == .alreadyRunning(pid: 0) ? "" : "Error: ")\(error)\n".utf8))
-            throw ExitCode(ExitCodes.failed)
-        }
-    }
-
-    /// Starts `mzt start --foreground` from this executable in a new session, detached from
-    /// the terminal, its output appended to conductor.log.
-    static func spawnBackground(home: ConductorHome) throws -> Int32 {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var environment = ProcessInfo.processInfo.environment
-        environment["MZT_HOME"] = home.root
-        return try DetachedSpawn.start(
-            executable: executable, arguments: ["start", "--foreground", "--home", home.root], environment: environment, logPath: home.logPath
-        )
     }
 
     static func logTail(_ path: String, from offset: Int) -> String {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MarianneClient
-import MarianneConductor
 import MarianneProtocol
 
 /// `mzt stop`: graceful shutdown; running jobs are checkpointed and resume on the next start.
@@ -29,7 +28,7 @@ struct StopCommand: AsyncParsableCommand {
     static func stop(global: GlobalOptions, force: Bool, yes: Bool, grace: Double?, quiet: Bool = false) async throws {
         let home = global.home
         if force {
-            guard let pid = Conductor.runningPid(home: home) else {
+            guard let pid = ConductorProcess.runningPid(home: home) else {
                 throw GlobalOptions.fail(.conductorNotRunning, json: global.json)
             }
             kill(pid, SIGKILL)
@@ -63,20 +62,13 @@ struct StopCommand: AsyncParsableCommand {
     static func waitUntilGone(pid: Int32, socket: String?, timeout: Double) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let alive = kill(pid, 0) == 0 && ProcFSState.isRunning(pid)
+            let alive = ConductorProcess.isAlive(pid)
             let socketLeft = socket.map { FileManager.default.fileExists(atPath: $0) } ?? false
             if !alive && !socketLeft { return }
             try await Task.sleep(nanoseconds: 5_000_000)
         }
         FileHandle.standardError.write(Data("Error: the conductor (pid \(pid)) did not stop within \(Int(timeout))s; use mzt stop --force\n".utf8))
         throw ExitCode(ExitCodes.busy)
-    }
-}
-
-enum ProcFSState {
-    /// False for a zombie.
-    static func isRunning(_ pid: Int32) -> Bool {
-        ProcFS.state(pid: pid).map { $0 != "Z" } ?? false
     }
 }
 
@@ -88,7 +80,7 @@ struct RestartCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation when jobs are running.") var yes = false
 
     func run() async throws {
-        if Conductor.runningPid(home: global.home) != nil {
+        if ConductorProcess.runningPid(home: global.home) != nil {
             try await StopCommand.stop(global: global, force: false, yes: yes, grace: nil)
         }
         var start = try StartCommand.parse(["--home", global.home.root] + (global.json ? ["--json"] : []))

@@ -110,6 +110,6 @@ struct SubmitCommand: AsyncParsableCommand {
     static func absolute(_ path: String, cwd: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         let joined = expanded.hasPrefix("/") ? expanded : (cwd as NSString).appendingPathComponent(expanded)
-        return (joined as NSString).standardizingPath
+        return joined.lexicallyNormalized
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 
 /// A conductor that cannot start, with what to do about it.
 public struct ConductorStartError: Error, Sendable, CustomStringConvertible {

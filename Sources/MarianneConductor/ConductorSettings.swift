@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 
 /// Settings from `conductor.yaml` (all optional).
 public struct ConductorSettings: Sendable, Equatable {

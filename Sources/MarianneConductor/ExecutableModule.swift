@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
 
 /// An installed module: a folder with `module.json` and an executable entrypoint in any

@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import Logging
 
 /// A swift-log handler writing one JSON object per line: time, level, message, metadata.

@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
 
 /// A unit of work the conductor runs as a job: an installed executable module, or a Swift
@@ -63,29 +64,6 @@ protocol ModuleEventSink: Sendable {
     func moduleLog(level: String, message: String) async
     func moduleResult(_ data: JSONValue) async
     func moduleCheckpoint(_ data: JSONValue) async
-}
-
-/// `job.start` params: a module run.
-public struct StartModuleParams: Codable, Sendable, Equatable {
-    public var moduleID: String
-    public var inputs: [String: JSONValue]?
-    public var settings: [String: JSONValue]?
-    public var maxDuration: String?
-    public var id: String?
-
-    public init(moduleID: String, inputs: [String: JSONValue]? = nil, settings: [String: JSONValue]? = nil, maxDuration: String? = nil, id: String? = nil) {
-        self.moduleID = moduleID
-        self.inputs = inputs
-        self.settings = settings
-        self.maxDuration = maxDuration
-        self.id = id
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case inputs, settings, id
-        case moduleID = "module_id"
-        case maxDuration = "max_duration"
-    }
 }
 
 /// The config snapshot of a module job, kept in its checkpoint.

@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
 
 /// The in-process API: what a Swift program embedding the scheduler calls directly,

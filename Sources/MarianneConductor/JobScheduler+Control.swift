@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
 
 extension JobScheduler {

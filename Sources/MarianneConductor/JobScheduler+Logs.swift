@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import Logging
 import MarianneCore
 

@@ -1,48 +1,6 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
-
-/// `module.list` result entry.
-public struct ModuleInfo: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var version: String
-    public var description: String?
-    /// `executable` (installed folder) or `builtin` (registered in-process).
-    public var kind: String
-    public var path: String?
-    public var inputs: [String: ModuleParameter]
-    public var settings: [String: ModuleParameter]
-
-    public init(manifest: ModuleManifest, kind: String, path: String?) {
-        id = manifest.id
-        name = manifest.name
-        version = manifest.version
-        description = manifest.description
-        self.kind = kind
-        self.path = path
-        inputs = manifest.inputs
-        settings = manifest.settings
-    }
-}
-
-/// `module.list` result.
-public struct ModuleListResult: Codable, Sendable, Equatable {
-    public var modules: [ModuleInfo]
-
-    public init(modules: [ModuleInfo]) {
-        self.modules = modules
-    }
-}
-
-/// `module.install` params.
-public struct ModuleInstallParams: Codable, Sendable, Equatable {
-    /// Absolute path of the module folder.
-    public var path: String
-
-    public init(path: String) {
-        self.path = path
-    }
-}
 
 extension JobScheduler {
     /// Installed executable modules: `MZT_HOME/modules/<id>/module.json`.

@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import Logging
 import MarianneCore
 
@@ -108,6 +109,9 @@ public actor JobScheduler {
                 guard path.hasPrefix("/") else {
                     throw RPCError(.invalidParams, "config_path must be absolute: \(path)")
                 }
+                guard !path.split(separator: "/").contains("..") else {
+                    throw RPCError(.invalidParams, "config_path must not contain '..': \(path)")
+                }
                 return try ScoreLoader.load(path: path, workspaceOverride: params.workspace)
             }
             if let content = params.configContent {
@@ -144,6 +148,10 @@ public actor JobScheduler {
     }
 
     private func prepareWorkspace(_ path: String, jobID: String) throws {
+        var info = stat()
+        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            throw RPCError(.workspaceInvalid, "workspace \(path) is a symlink; refusing it (use the real directory)")
+        }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -269,7 +277,7 @@ extension JobScheduler: JobEventSink {
     func submitFollowUp(jobID: String, path: String, relativeTo directory: String) async {
         let absolute = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
         do {
-            let result = try submit(SubmitParams(configPath: (absolute as NSString).standardizingPath))
+            let result = try submit(SubmitParams(configPath: absolute.lexicallyNormalized))
             await log(jobID: jobID, level: "INFO", message: "on_success submitted job \(result.jobID)")
         } catch {
             await log(jobID: jobID, level: "ERROR", message: "on_success run_job \(path) failed: \(error)")

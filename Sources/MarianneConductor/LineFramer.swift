@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import NIOCore
 
 /// One unit read from a connection.

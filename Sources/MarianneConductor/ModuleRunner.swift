@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
 
 /// Runs one module job: gives the module a `JobContext`, turns what it reports into log

@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
 
 /// Runs a score's sheets in dependency order, with retries, pause, cancel and duration limit.

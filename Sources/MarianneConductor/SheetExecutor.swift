@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 import MarianneCore
 
 /// What one attempt of a sheet produced.
@@ -42,6 +43,10 @@ struct SheetExecutor: Sendable {
         started: @Sendable (ChildProcess) async -> Void
     ) async -> AttemptResult {
         let backend = loaded.score.backend
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: workspace, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return failed("workspace \(workspace) no longer exists")
+        }
         let prompt: String
         do {
             prompt = try ScoreRenderer.renderPrompt(loaded, sheet: sheet, jobID: jobID)

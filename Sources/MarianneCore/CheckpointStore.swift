@@ -29,6 +29,12 @@ public enum CheckpointStore {
     /// and across a crash of the conductor, but not across a power loss (used for state
     /// that is only useful while the machine stays up, like the process group of an attempt).
     public static func write(_ checkpoint: JobCheckpoint, to path: String, durable: Bool = true) throws {
+        // The workspace itself is never re-created: a workspace that vanished fails its job.
+        let workspace = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: workspace, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FileWriteError(description: "workspace \(workspace) no longer exists")
+        }
         let data = try encoder.encode(checkpoint)
         try writeAtomically(data, to: path, durable: durable)
     }

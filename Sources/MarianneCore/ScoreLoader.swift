@@ -70,7 +70,7 @@ public enum ScoreLoader {
     static func absolute(_ path: String, base: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         let joined = expanded.hasPrefix("/") ? expanded : (base as NSString).appendingPathComponent(expanded)
-        return (joined as NSString).standardizingPath
+        return joined.lexicallyNormalized
     }
 
     public static func read(path: String) throws -> String {

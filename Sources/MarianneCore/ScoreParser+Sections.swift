@@ -24,6 +24,9 @@ extension ScoreParser {
             case "workspace":
                 workspace = string(value, "workspace")
                 if workspace?.isEmpty == true { report(ScoreCode.invalidValue, "workspace must not be empty", value) }
+                if workspace?.split(separator: "/").contains("..") == true {
+                    report(ScoreCode.invalidValue, "workspace must not contain '..'", value, hint: "name the directory without going up, or use an absolute path")
+                }
             case "backend": parseBackend(value, into: &score.backend)
             case "instrument":
                 switch string(value, "instrument") {

@@ -1,4 +1,5 @@
 import MarianneConductor
+import MarianneProtocol
 import Testing
 
 struct ConductorHomeTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MarianneConductor
+import MarianneProtocol
 import MarianneCore
 import MarianneTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 
 /// A child process started with `posix_spawn` as the leader of a new process group, so the
 /// whole tree it starts can be signalled at once. Never `fork()`: the conductor has threads.

@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 
 /// Process groups: checking and killing them, including leftovers of a dead conductor.
 public enum ProcessGroups {

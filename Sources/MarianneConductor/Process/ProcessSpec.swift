@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 
 /// How to start a child process.
 public struct ProcessSpec: Sendable {

@@ -18,9 +18,9 @@ public struct ConductorHome: Sendable, Equatable {
 
     static func absolute(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
-        if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
+        if expanded.hasPrefix("/") { return expanded.lexicallyNormalized }
         let cwd = FileManager.default.currentDirectoryPath
-        return ((cwd as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+        return (cwd as NSString).appendingPathComponent(expanded).lexicallyNormalized
     }
 
     public var socketPath: String { path("conductor.sock") }
@@ -31,4 +31,21 @@ public struct ConductorHome: Sendable, Equatable {
     public var modulesPath: String { path("modules") }
 
     func path(_ name: String) -> String { (root as NSString).appendingPathComponent(name) }
+}
+
+extension String {
+    /// The absolute path with `.`, `..` and repeated slashes removed, without resolving
+    /// symlinks (so a symlink can still be seen, and refused, where it matters).
+    public var lexicallyNormalized: String {
+        var parts: [Substring] = []
+        for part in split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
 }
