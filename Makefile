@@ -2,13 +2,27 @@ SWIFT ?= swift
 BIN := .build/debug/mzt
 DEMO_HOME ?= /tmp/mzt-demo-home
 
-.PHONY: build release test demo clean fmt docs install
+.PHONY: build release test demo clean docs install bench bench-peers reliability
 
 build:
 	$(SWIFT) build
 
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
+
+## Release binaries, a conductor on a temporary home, one table of medians and p90s.
+bench: release
+	.build/release/mzt-bench --mzt .build/release/mzt
+
+## The same, with Debian's task-spooler measured side by side in the same run.
+bench-peers: release
+	command -v tsp >/dev/null || (apt-get update -qq && apt-get install -y -qq task-spooler)
+	.build/release/mzt-bench --mzt .build/release/mzt --peers
+
+## The reliability suites at full size (chaos, protocol fuzz, score fuzz, faults, security).
+reliability:
+	$(SWIFT) build --build-tests
+	MZT_RELIABILITY=full $(SWIFT) test --skip-build --filter 'ChaosTests|ProtocolFuzzTests|ScoreFuzzTests|FaultTests|SecurityTests'
 
 ## Runs every test suite (unit and end-to-end against a real conductor).
 test:
@@ -26,7 +40,7 @@ demo: build
 	@echo "== mzt stop"; MZT_HOME=$(DEMO_HOME) $(BIN) stop --yes
 
 install: release
-	install -m 0755 .build/release/mzt /usr/local/bin/mzt
+	install -m 0755 .build/release/mzt .build/release/mzt-conductor /usr/local/bin/
 
 clean:
 	rm -rf .build

@@ -190,9 +190,15 @@ actor ScoreRunner: JobRunner {
             await events.log(jobID: jobID, level: "INFO", message: "sheet \(plan.number) started (attempt \(attempt))")
             await events.progress(jobID: jobID, currentSheet: plan.number, completedSheets: completedCount)
 
-            let result = await executor.run(sheet: plan, attempt: attempt, failureContext: failureContext) { child in
-                await self.attach(child, to: plan.number)
-            }
+            let events = self.events
+            let jobID = self.jobID
+            let result = await executor.run(
+                sheet: plan, attempt: attempt, failureContext: failureContext,
+                started: { child in await self.attach(child, to: plan.number) },
+                output: { line, isError in
+                    await events.log(jobID: jobID, level: isError ? "WARNING" : "INFO", message: "sheet \(plan.number): \(line)")
+                }
+            )
             children[plan.number] = nil
             guard stopRequest == nil else { return sheetInterrupted(plan.number) }
             record(result, for: plan.number)

@@ -40,7 +40,8 @@ struct SheetExecutor: Sendable {
     /// record its process group and stop it.
     func run(
         sheet: PlannedSheet, attempt: Int, failureContext: String?,
-        started: @Sendable (ChildProcess) async -> Void
+        started: @Sendable (ChildProcess) async -> Void,
+        output: (@Sendable (String, Bool) async -> Void)? = nil
     ) async -> AttemptResult {
         let backend = loaded.score.backend
         var isDirectory: ObjCBool = false
@@ -73,12 +74,14 @@ struct SheetExecutor: Sendable {
         if let dir = backend.workingDirectory {
             workingDirectory = dir.hasPrefix("/") ? dir : (workspace as NSString).appendingPathComponent(dir)
         }
+        let stdoutTarget: ProcessSpec.Output = backend.streamOutput ? .fileAndLines(stdoutPath) : .file(stdoutPath)
+        let stderrTarget: ProcessSpec.Output = backend.streamOutput ? .fileAndLines(stderrPath) : .file(stderrPath)
         var spec: ProcessSpec
         switch backend.type {
         case .command:
             spec = ProcessSpec(
                 executable: "/bin/bash", arguments: ["-c", prompt], environment: environment,
-                workingDirectory: workingDirectory, stdin: .null, stdout: .file(stdoutPath), stderr: .file(stderrPath)
+                workingDirectory: workingDirectory, stdin: .null, stdout: stdoutTarget, stderr: stderrTarget
             )
         case .claudeCLI:
             var text = prompt
@@ -95,7 +98,7 @@ struct SheetExecutor: Sendable {
             }
             spec = ProcessSpec(
                 executable: backend.executable ?? "claude", arguments: arguments, environment: environment,
-                workingDirectory: workingDirectory, stdin: stdin, stdout: .file(stdoutPath), stderr: .file(stderrPath)
+                workingDirectory: workingDirectory, stdin: stdin, stdout: stdoutTarget, stderr: stderrTarget
             )
         }
 
@@ -106,9 +109,20 @@ struct SheetExecutor: Sendable {
             return failed("could not start the backend: \(error)")
         }
         await started(child)
+        let streaming = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for (stream, isError) in [(child.stdoutLines, false), (child.stderrLines, true)] {
+                    guard let stream else { continue }
+                    group.addTask {
+                        for await line in stream { await output?(line, isError) }
+                    }
+                }
+            }
+        }
         let (status, timedOut) = await Self.wait(for: child, timeout: backend.timeoutSeconds, killGrace: killGrace)
         // Nothing the attempt started may outlive it.
         await child.terminateGroup(grace: killGrace)
+        await streaming.value
 
         var result = AttemptResult(
             status: status, timedOut: timedOut, rateLimited: false, validations: [],

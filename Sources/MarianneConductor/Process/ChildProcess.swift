@@ -40,7 +40,7 @@ public final class ChildProcess: @unchecked Sendable {
         var childEnds: [Int32] = []
         defer { for fd in childEnds { close(fd) } }
         var stdinWriter: (fd: Int32, bytes: [UInt8])?
-        var lineReaders: [(fd: Int32, continuation: AsyncStream<String>.Continuation)] = []
+        var lineReaders: [(fd: Int32, copy: String?, continuation: AsyncStream<String>.Continuation)] = []
 
         func pipePair() throws -> (read: Int32, write: Int32) {
             var fds: [Int32] = [0, 0]
@@ -70,14 +70,19 @@ public final class ChildProcess: @unchecked Sendable {
                 let directory = (path as NSString).deletingLastPathComponent
                 try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 posix_spawn_file_actions_addopen(&actions, target, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            case .lines:
+            case .lines, .fileAndLines:
+                var copy: String?
+                if case .fileAndLines(let path) = output {
+                    try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    copy = path
+                }
                 let (readEnd, writeEnd) = try pipePair()
                 childEnds.append(writeEnd)
                 parentEnds.append(readEnd)
                 posix_spawn_file_actions_adddup2(&actions, writeEnd, target)
                 let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
                 streams[index] = stream
-                lineReaders.append((readEnd, continuation))
+                lineReaders.append((readEnd, copy, continuation))
             }
         }
         SpawnShims.addChdir(&actions, spec.workingDirectory)
@@ -110,7 +115,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
         let child = ChildProcess(pid: pid, stdoutLines: streams[0], stderrLines: streams[1])
         if let stdinWriter { Self.writeAll(stdinWriter.bytes, to: stdinWriter.fd) }
-        for reader in lineReaders { Self.readLines(from: reader.fd, into: reader.continuation) }
+        for reader in lineReaders { Self.readLines(from: reader.fd, copyTo: reader.copy, into: reader.continuation) }
         child.startReaper()
         return child
     }
@@ -201,14 +206,17 @@ public final class ChildProcess: @unchecked Sendable {
     /// Longest line delivered; longer lines are split.
     static let maxLineBytes = 64 * 1024
 
-    private static func readLines(from fd: Int32, into continuation: AsyncStream<String>.Continuation) {
+    private static func readLines(from fd: Int32, copyTo path: String?, into continuation: AsyncStream<String>.Continuation) {
         let thread = Thread {
+            let copy = path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) } ?? -1
+            defer { if copy >= 0 { close(copy) } }
             var pending: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 65536)
             while true {
                 let count = read(fd, &chunk, chunk.count)
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
+                if copy >= 0 { _ = chunk.withUnsafeBytes { write(copy, $0.baseAddress, count) } }
                 pending.append(contentsOf: chunk[..<count])
                 var start = 0
                 for i in 0..<pending.count where pending[i] == UInt8(ascii: "\n") || i - start >= maxLineBytes {

@@ -15,6 +15,8 @@ public struct ProcessSpec: Sendable {
         case file(String)
         /// Delivered as an `AsyncStream<String>` of lines.
         case lines
+        /// Written to the file and delivered as lines too.
+        case fileAndLines(String)
     }
 
     /// An absolute path, or a name looked up on `PATH`.
