@@ -60,6 +60,8 @@ protocol JobEventSink: Sendable {
     func log(jobID: String, level: String, message: String) async
     /// An `on_success: run_job` hook: submits the score at `path`.
     func submitFollowUp(jobID: String, path: String, relativeTo directory: String) async
+    /// The process groups of the attempts now in flight.
+    func processGroups(jobID: String, groups: [Int32]) async
     /// A result a module saved.
     func result(jobID: String, data: JSONValue) async
 }

@@ -50,6 +50,13 @@ extension JobScheduler: JobService {
         }
         var recovered = 0
         for row in rows where active[row.id] == nil && !queue.contains(row.id) {
+            // Attempts the dead conductor left running are stopped first, so two copies never run.
+            for group in (row.processGroups ?? "").split(separator: ",").compactMap({ Int32($0) })
+            where ProcessGroups.belongsToJob(group, jobID: row.id) {
+                logger.warning("killing leftover process group", metadata: ["job": "\(row.id)", "pgid": "\(group)"])
+                await ProcessGroups.kill(group, grace: settings.killGraceSeconds)
+            }
+            try? registry.setProcessGroups(row.id, [])
             let path = row.checkpointPath ?? CheckpointStore.path(workspace: row.workspace, jobID: row.id)
             do {
                 var checkpoint = try CheckpointStore.read(from: path)

@@ -244,6 +244,7 @@ public actor JobScheduler {
         row.status = status.rawValue
         row.error = error
         row.currentSheet = nil
+        row.processGroups = nil
         if status.isTerminal { row.finishedAt = Date().timeIntervalSince1970 }
         if let path = row.checkpointPath, let checkpoint = try? CheckpointStore.read(from: path) {
             row.completedSheets = checkpoint.sheets.count(where: { $0.status == .completed })
@@ -263,6 +264,10 @@ extension JobScheduler: JobEventSink {
 
     func log(jobID: String, level: String, message: String) async {
         appendLog(jobID, level: level, message: message)
+    }
+
+    func processGroups(jobID: String, groups: [Int32]) async {
+        try? registry.setProcessGroups(jobID, groups)
     }
 
     func result(jobID: String, data: JSONValue) async {

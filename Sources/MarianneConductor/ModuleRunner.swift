@@ -102,8 +102,9 @@ actor ModuleRunner: JobRunner, ModuleEventSink {
         child?.pid ?? getpid()
     }
 
-    func attach(_ child: ChildProcess) {
+    func attach(_ child: ChildProcess) async {
         self.child = child
+        await events.processGroups(jobID: jobID, groups: [child.processGroup])
         checkpoint.sheets = []
         persist(durable: false)
         if stopRequest != nil || pauseRequested { work?.cancel() }

@@ -23,6 +23,9 @@ struct JobRow: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord 
     var totalSheets: Int
     /// Monotonic submission order; newest first in listings, and the paging cursor.
     var seq: Int
+    /// Process groups of the attempts in flight, comma-separated; a restarted conductor kills
+    /// them even when the job's checkpoint cannot be read.
+    var processGroups: String? = nil
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, kind, name, status, workspace, pid, error, seq
@@ -34,6 +37,7 @@ struct JobRow: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord 
         case currentSheet = "current_sheet"
         case completedSheets = "completed_sheets"
         case totalSheets = "total_sheets"
+        case processGroups = "process_groups"
     }
 
     var jobStatus: JobStatus { JobStatus(rawValue: status) ?? .failed }
@@ -89,6 +93,9 @@ final class Registry: Sendable {
             try db.create(index: "jobs_finished", on: "jobs", columns: ["finished_at"])
         }
         registerLogMigrations(&migrator)
+        migrator.registerMigration("v3-process-groups") { db in
+            try db.alter(table: "jobs") { t in t.add(column: "process_groups", .text) }
+        }
         return migrator
     }
 
@@ -177,6 +184,13 @@ final class Registry: Sendable {
 }
 
 extension Registry {
+    func setProcessGroups(_ id: String, _ groups: [Int32]) throws {
+        let text = groups.isEmpty ? nil : groups.map(String.init).joined(separator: ",")
+        try pool.write { db in
+            try db.execute(sql: "UPDATE jobs SET process_groups = ? WHERE id = ?", arguments: [text, id])
+        }
+    }
+
     func updateProgress(_ id: String, currentSheet: Int?, completedSheets: Int) throws {
         try pool.write { db in
             try db.execute(

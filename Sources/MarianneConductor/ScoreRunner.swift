@@ -200,6 +200,7 @@ actor ScoreRunner: JobRunner {
                 }
             )
             children[plan.number] = nil
+            await events.processGroups(jobID: jobID, groups: children.values.map(\.processGroup))
             guard stopRequest == nil else { return sheetInterrupted(plan.number) }
             record(result, for: plan.number)
 
@@ -243,8 +244,9 @@ actor ScoreRunner: JobRunner {
         checkpoint.sheets.count(where: { $0.status == .completed })
     }
 
-    private func attach(_ child: ChildProcess, to number: Int) {
+    private func attach(_ child: ChildProcess, to number: Int) async {
         children[number] = child
+        await events.processGroups(jobID: jobID, groups: children.values.map(\.processGroup))
         if let i = index(of: number) {
             checkpoint.sheets[i].processGroup = child.processGroup
             persist(durable: false)

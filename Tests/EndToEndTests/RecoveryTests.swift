@@ -58,10 +58,10 @@ struct RecoveryTests {
             let path = try fx.score(name, """
                 name: \(name)
                 workspace: ./\(name)-ws
-                prompt: {template: "touch started; while [ ! -e gate ]; do sleep 0.05; done"}
+                prompt: {template: "echo $$ > started; while [ ! -e gate ]; do sleep 0.05; done"}
                 """)
             #expect(try fx.mzt("submit", path).exitCode == 0)
-            try await fx.waitForFile(fx.workspace("\(name)-ws") + "/started", lines: 0)
+            try await fx.waitForFile(fx.workspace("\(name)-ws") + "/started", lines: 1)
         }
         try await fx.waitForStatus("healthy") { $0.job.status == .running }
         try fx.conductor.kill9()
@@ -73,6 +73,9 @@ struct RecoveryTests {
         let broken = try fx.status("broken")
         #expect(broken.job.status == .failed)
         #expect(broken.job.error?.contains("checkpoint") == true)
+        // Its attempt, left running by the dead conductor, was stopped all the same.
+        let leftover = try #require(Int32(String(contentsOfFile: fx.workspace("broken-ws") + "/started", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        try await fx.conductor.waitUntil(timeout: 10) { !JobFixture.isAlive(leftover) }
     }
 
     @Test func stopLeavesRunningJobsResumable() async throws {
