@@ -33,19 +33,29 @@ enum Render {
         return DurationFormatter.human(seconds)
     }
 
+    /// Local time: `HH:MM:SS` today, `YYYY-MM-DD HH:MM` otherwise.
     static func time(_ date: Date?) -> String {
         guard let date else { return "-" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = Calendar.current.isDateInToday(date) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        func local(_ seconds: Double) -> tm {
+            var time = time_t(seconds)
+            var parts = tm()
+            localtime_r(&time, &parts)
+            return parts
+        }
+        let parts = local(date.timeIntervalSince1970)
+        let today = local(Date().timeIntervalSince1970)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let clock = "\(two(parts.tm_hour)):\(two(parts.tm_min))"
+        if parts.tm_year == today.tm_year, parts.tm_yday == today.tm_yday {
+            return clock + ":\(two(parts.tm_sec))"
+        }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) " + clock
     }
 
     /// Pretty JSON for `--json` output.
     static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
+        let encoder = JSONEncoder.makeWire()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -59,9 +69,7 @@ enum Render {
 extension Render {
     /// Compact one-line JSON.
     static func jsonLine<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = JSONEncoder.wire
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }

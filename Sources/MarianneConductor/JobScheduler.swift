@@ -78,7 +78,9 @@ public actor JobScheduler {
         checkpoint.lastCompletedSheet = startSheet - 1
         let checkpointPath = CheckpointStore.path(workspace: loaded.workspace, jobID: jobID)
         do {
-            try CheckpointStore.write(checkpoint, to: checkpointPath)
+            // Not fsynced: a kill of the conductor cannot lose it (the page cache survives), and
+            // a power loss before the first sheet ends loses nothing that has run.
+            try CheckpointStore.write(checkpoint, to: checkpointPath, durable: false)
         } catch {
             throw RPCError(.workspaceInvalid, "workspace \(loaded.workspace) cannot be written: \(error)")
         }

@@ -17,6 +17,7 @@ actor ScoreRunner: JobRunner {
     private var frozen = false
     private let runStarted = ContinuousClock.now
     private let elapsedBefore: Double
+    private let checkpointEncoder = CheckpointEncoder()
 
     init(jobID: String, loaded: LoadedScore, checkpoint: JobCheckpoint, checkpointPath: String, killGrace: Double, events: JobEventSink) {
         self.jobID = jobID
@@ -248,8 +249,8 @@ actor ScoreRunner: JobRunner {
         children[number] = child
         await events.processGroups(jobID: jobID, groups: children.values.map(\.processGroup))
         if let i = index(of: number) {
+            // Kept in memory for now; the registry has it on disk for recovery.
             checkpoint.sheets[i].processGroup = child.processGroup
-            persist(durable: false)
         }
         if stopRequest != nil {
             Task { await child.terminateGroup(grace: executor.killGrace) }
@@ -330,7 +331,7 @@ actor ScoreRunner: JobRunner {
         checkpoint.updatedAt = Date()
         checkpoint.elapsedSeconds = elapsed
         do {
-            try CheckpointStore.write(checkpoint, to: checkpointPath, durable: durable)
+            try CheckpointStore.write(checkpoint, to: checkpointPath, durable: durable, encoder: checkpointEncoder)
         } catch {
             // A workspace that became unwritable must not go unnoticed: stop the job.
             if stopRequest == nil {

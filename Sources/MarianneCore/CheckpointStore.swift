@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 
 /// A checkpoint that cannot be read.
 public struct CheckpointError: Error, Sendable, CustomStringConvertible {
@@ -18,24 +19,18 @@ public enum CheckpointStore {
         (workspace as NSString).appendingPathComponent(".marianne/checkpoint-\(jobID).json")
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
 
     /// Writes atomically. `durable: false` skips the fsyncs: still atomic for other readers
     /// and across a crash of the conductor, but not across a power loss (used for state
     /// that is only useful while the machine stays up, like the process group of an attempt).
-    public static func write(_ checkpoint: JobCheckpoint, to path: String, durable: Bool = true) throws {
+    public static func write(_ checkpoint: JobCheckpoint, to path: String, durable: Bool = true, encoder: CheckpointEncoder? = nil) throws {
         // The workspace itself is never re-created: a workspace that vanished fails its job.
         let workspace = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: workspace, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FileWriteError(description: "workspace \(workspace) no longer exists")
         }
-        let data = try encoder.encode(checkpoint)
+        let data = try (encoder ?? CheckpointEncoder()).encode(checkpoint)
         try writeAtomically(data, to: path, durable: durable)
     }
 
@@ -44,9 +39,7 @@ public enum CheckpointStore {
             throw CheckpointError(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
         }
         do {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(JobCheckpoint.self, from: data)
+            return try JSONDecoder.wire.decode(JobCheckpoint.self, from: data)
         } catch {
             throw CheckpointError(path: path, reason: "corrupt or truncated JSON (\(Self.summary(error)))")
         }
@@ -66,6 +59,9 @@ public enum CheckpointStore {
     public static func writeAtomically(_ data: Data, to path: String, durable: Bool = true) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Replacing an existing file needs one fsync (of the new content); a new file's name
+        // also needs the directory synced.
+        let isNew = access(path, F_OK) != 0
         let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw posixError("cannot create \(temp)") }
@@ -90,7 +86,7 @@ public enum CheckpointStore {
         }
         guard rename(temp, path) == 0 else { throw posixError("cannot rename \(temp)") }
         ok = true
-        if durable {
+        if durable, isNew {
             let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if dirFD >= 0 {
                 fsync(dirFD)
@@ -118,5 +114,36 @@ public enum ConfigHash {
             hash = hash &* 0x100_0000_01b3
         }
         return String(format: "%016llx", hash)
+    }
+}
+
+/// Encodes checkpoints, re-encoding only the sheets that changed since the last call: a
+/// 1000-sheet job writes its checkpoint after every sheet, and most sheets do not change.
+public final class CheckpointEncoder: @unchecked Sendable {
+    private let encoder = JSONEncoder.wire
+    private var cache: [Int: (state: SheetState, json: Data)] = [:]
+    private static let marker = Data(#""sheets":[]"#.utf8)
+
+    public init() {}
+
+    public func encode(_ checkpoint: JobCheckpoint) throws -> Data {
+        var shell = checkpoint
+        shell.sheets = []
+        var head = try encoder.encode(shell)
+        guard let range = head.range(of: Self.marker) else { return try encoder.encode(checkpoint) }
+        var sheets = Data("\"sheets\":[".utf8)
+        for (index, sheet) in checkpoint.sheets.enumerated() {
+            if index > 0 { sheets.append(UInt8(ascii: ",")) }
+            if let cached = cache[sheet.number], cached.state == sheet {
+                sheets.append(cached.json)
+            } else {
+                let json = try encoder.encode(sheet)
+                cache[sheet.number] = (sheet, json)
+                sheets.append(json)
+            }
+        }
+        sheets.append(UInt8(ascii: "]"))
+        head.replaceSubrange(range, with: sheets)
+        return head
     }
 }

@@ -59,9 +59,7 @@ final class JobFixture: @unchecked Sendable {
     }
 
     static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
+        JSONDecoder.wire
     }()
 
     static func lines(_ path: String) -> [String] {

@@ -25,7 +25,7 @@ struct LogsAndModulesTests {
         #expect(follow.stdout.contains("sheet 2 completed (attempt 1, exit code 0)"))
         #expect(follow.stdout.contains("logged completed"))
         let replay = try fx.mzt("logs", "logged", "--json")
-        let entries = try replay.stdout.split(separator: "\n").map { try JSONDecoder.iso.decode(LogEntry.self, from: Data($0.utf8)) }
+        let entries = try replay.stdout.split(separator: "\n").map { try JSONDecoder.wire.decode(LogEntry.self, from: Data($0.utf8)) }
         #expect(entries.map(\.seq) == Array(1...entries.count))
         #expect(entries.first?.message.contains("job queued") == true)
         #expect(entries.last?.message == "job completed")
@@ -107,7 +107,7 @@ struct LogsAndModulesTests {
         #expect(run.exitCode == 0, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("8 words read"))
         let results = try fx.mzt("results", "wordfreq", "--json")
-        let decoded = try JSONDecoder.iso.decode(ResultsResult.self, from: Data(results.stdout.utf8))
+        let decoded = try JSONDecoder.wire.decode(ResultsResult.self, from: Data(results.stdout.utf8))
         #expect(decoded.results.map(\.data) == [
             .object(["word": .string("the"), "count": .int(3)]), .object(["word": .string("and"), "count": .int(2)]),
         ])
@@ -166,14 +166,6 @@ struct LogsAndModulesTests {
         #expect(try fx.mzt("run", "counter", "--id", "stopme", "--input", "count=1000", "--setting", "delay=0.1").exitCode == 0)
         try await fx.waitForFile(fx.conductor.home + "/jobs/stopme/counted.txt", lines: 1)
         #expect(try fx.mzt("cancel", "stopme", "--wait").stdout.contains("cancelled"))
-    }
-}
-
-extension JSONDecoder {
-    static var iso: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }
 

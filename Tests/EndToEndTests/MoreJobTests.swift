@@ -79,7 +79,7 @@ struct MoreJobTests {
         #expect(next.jobs.map(\.jobID) == ["ok-2", "ok-1"])
         #expect(next.nextCursor == nil)
         let byName = try fx.mzt("list", "--name", "ok-2", "--json")
-        #expect(try JSONDecoder.iso.decode(ListResult.self, from: Data(byName.stdout.utf8)).jobs.map(\.jobID) == ["ok-2"])
+        #expect(try JSONDecoder.wire.decode(ListResult.self, from: Data(byName.stdout.utf8)).jobs.map(\.jobID) == ["ok-2"])
         #expect(try fx.mzt("clear", "--older-than", "1h").stdout.contains("removed 0 jobs"))
         #expect(try fx.mzt("clear", "--status", "failed").stdout.contains("removed 1 job"))
         #expect(try fx.mzt("clear").stdout.contains("removed 3 jobs"))
