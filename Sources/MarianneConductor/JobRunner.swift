@@ -52,6 +52,8 @@ protocol JobRunner: Sendable {
     func freeze(_ frozen: Bool) async
     /// Process id of a process in flight (for `job.health`).
     func currentPID() async -> Int32?
+    /// The job's state as the runner holds it now (fresher than the checkpoint file).
+    func snapshot() async -> JobCheckpoint
 }
 
 /// Reports a runner's progress to whoever keeps the registry and the job log.

@@ -48,8 +48,8 @@ extension JobScheduler {
     }
 
     /// One job's summary and sheets.
-    public func jobStatus(_ jobID: String) throws -> JobStatusResult {
-        try status(JobIDParams(jobID: jobID))
+    public func jobStatus(_ jobID: String) async throws -> JobStatusResult {
+        try await status(JobIDParams(jobID: jobID))
     }
 
     /// Waits until the job is terminal or paused.

@@ -191,12 +191,14 @@ extension JobScheduler {
         row.summary(queuePosition: queue.firstIndex(of: row.id).map { $0 + 1 })
     }
 
-    func status(_ params: JobIDParams) throws -> JobStatusResult {
+    func status(_ params: JobIDParams) async throws -> JobStatusResult {
         let row = try row(params.jobID)
         var sheets: [SheetSummary] = []
         var elapsed: Double?
         var limit: Double?
-        if let path = row.checkpointPath, let checkpoint = try? CheckpointStore.read(from: path) {
+        var live: JobCheckpoint?
+        if let runner = active[params.jobID]?.runner { live = await runner.snapshot() }
+        if let checkpoint = live ?? row.checkpointPath.flatMap({ try? CheckpointStore.read(from: $0) }) {
             let plan = (try? ScoreLoader.load(
                 yaml: checkpoint.configSnapshot,
                 baseDirectory: checkpoint.configPath.map { ($0 as NSString).deletingLastPathComponent } ?? checkpoint.workspace,

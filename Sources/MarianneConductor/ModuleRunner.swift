@@ -94,6 +94,12 @@ actor ModuleRunner: JobRunner, ModuleEventSink {
         work?.cancel()
     }
 
+    func snapshot() async -> JobCheckpoint {
+        var current = checkpoint
+        current.elapsedSeconds = elapsed
+        return current
+    }
+
     func freeze(_ frozen: Bool) async {
         child?.signalGroup(frozen ? SIGSTOP : SIGCONT)
     }

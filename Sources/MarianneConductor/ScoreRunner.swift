@@ -80,6 +80,12 @@ actor ScoreRunner: JobRunner {
         children.values.first?.pid
     }
 
+    func snapshot() async -> JobCheckpoint {
+        var current = checkpoint
+        current.elapsedSeconds = elapsed
+        return current
+    }
+
     func requestPause() {
         pauseRequested = true
     }

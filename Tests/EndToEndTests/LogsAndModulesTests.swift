@@ -229,3 +229,29 @@ final class RawClient {
         return entry["seq"] as? Int
     }
 }
+
+@Suite(.serialized)
+struct FollowReconnectTests {
+    @Test func logsFollowSurvivesAConductorRestart() async throws {
+        let fx = try await JobFixture()
+        let gate = fx.dir.file("gate")
+        let path = try fx.score("steady", """
+            name: steady
+            workspace: ./steady-ws
+            sheet: {size: 1, total_items: 3}
+            prompt: {template: "if [ {{ sheet_num }} = 2 ]; then while [ ! -e \(gate) ]; do sleep 0.05; done; fi"}
+            """)
+        #expect(try fx.mzt("submit", path).exitCode == 0)
+        try await fx.waitForStatus("steady") { $0.sheets.count == 3 && $0.sheets[1].status == .running }
+        let following = Task { try fx.mzt("logs", "steady", "-f", "--json") }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        try fx.conductor.kill9()
+        try await fx.conductor.restart()
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let result = try await following.value
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let seqs = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder.wire.decode(LogEntry.self, from: Data($0.utf8)).seq }
+        #expect(seqs == Array(1...(seqs.last ?? 0)))
+        #expect(result.stdout.contains("job completed"))
+    }
+}
