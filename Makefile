@@ -36,7 +36,7 @@ demo: build
 	@echo "== mzt submit hello.yaml --wait"; MZT_HOME=$(DEMO_HOME) $(BIN) submit /tmp/mzt-demo/hello.yaml --wait || true
 	@echo "== mzt status hello"; MZT_HOME=$(DEMO_HOME) $(BIN) status hello
 	@echo "== mzt list"; MZT_HOME=$(DEMO_HOME) $(BIN) list
-	@echo "== workspace"; ls /tmp/mzt-demo/hello-ws; cat /tmp/mzt-demo/hello-ws/*.txt
+	@echo "== workspace"; ls /tmp/mzt-demo/hello-ws; cat /tmp/mzt-demo/hello-ws/greeting.txt
 	@echo "== mzt stop"; MZT_HOME=$(DEMO_HOME) $(BIN) stop --yes
 
 install: release
