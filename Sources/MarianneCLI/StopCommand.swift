@@ -83,7 +83,7 @@ struct RestartCommand: AsyncParsableCommand {
         if ConductorProcess.runningPid(home: global.home) != nil {
             try await StopCommand.stop(global: global, force: false, yes: yes, grace: nil)
         }
-        var start = try StartCommand.parse(["--home", global.home.root] + (global.json ? ["--json"] : []))
+        let start = try StartCommand.parse(["--home", global.home.root] + (global.json ? ["--json"] : []))
         try await start.run()
     }
 }

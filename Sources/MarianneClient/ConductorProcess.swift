@@ -83,7 +83,7 @@ public enum ConductorProcess {
     typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np`, not in the Swift Glibc module.
-    nonisolated(unsafe) static let closefromFunction: AddClosefrom? = {
+    static let closefromFunction: AddClosefrom? = {
         dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddClosefrom.self) }
     }()
 }

@@ -86,11 +86,13 @@ extension JobScheduler: JobService {
         return recovered
     }
 
+    /// Removes old finished jobs every hour (or every `cleanup_age`, when that is shorter).
     private func startCleanupTimer() {
-        guard cleanupTask == nil, settings.cleanupAgeSeconds != nil else { return }
+        guard cleanupTask == nil, let age = settings.cleanupAgeSeconds else { return }
+        let interval = UInt64(max(0.5, min(3600, age)) * 1e9)
         cleanupTask = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: 3_600_000_000_000)
+                try? await Task.sleep(nanoseconds: interval)
                 await self?.cleanupOldJobs()
             }
         }

@@ -84,7 +84,7 @@ extension JobScheduler {
             }
         }
         let row = try await row(params.jobID)
-        let final = try await registry.lastLogSeq(params.jobID)
+        let final = try registry.lastLogSeq(params.jobID)
         try await reportGap(upTo: final + 1)
         return LogsResult(jobID: params.jobID, entries: [], status: row.jobStatus, error: row.error, lastSeq: final)
     }

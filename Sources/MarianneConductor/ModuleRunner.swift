@@ -18,8 +18,7 @@ actor ModuleRunner: JobRunner, ModuleEventSink {
     private var child: ChildProcess?
     private var context: JobContext?
     private var work: Task<Result<Void, Error>, Never>?
-    private let runStarted = ContinuousClock.now
-    private let elapsedBefore: Double
+    private let clock: RunClock
 
     init(jobID: String, module: JobModule, request: ModuleRunRequest, checkpoint: JobCheckpoint, checkpointPath: String, events: JobEventSink) {
         self.jobID = jobID
@@ -28,19 +27,13 @@ actor ModuleRunner: JobRunner, ModuleEventSink {
         self.checkpoint = checkpoint
         self.checkpointPath = checkpointPath
         self.events = events
-        self.elapsedBefore = checkpoint.elapsedSeconds
+        self.clock = RunClock(before: checkpoint.elapsedSeconds)
     }
 
-    private var elapsed: Double {
-        let spent = ContinuousClock.now - runStarted
-        return elapsedBefore + Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18
-    }
+    private var elapsed: Double { clock.elapsed }
 
     func run() async -> RunOutcome {
-        checkpoint.status = .running
-        checkpoint.pid = getpid()
-        checkpoint.pausedByUser = false
-        if checkpoint.startedAt == nil { checkpoint.startedAt = Date() }
+        checkpoint.beginRun()
         persist()
         let context = JobContext(jobID: jobID, sink: self)
         self.context = context
@@ -69,10 +62,7 @@ actor ModuleRunner: JobRunner, ModuleEventSink {
         case (nil, .success): outcome = context.isCancelled ? .cancelled : .completed
         case (nil, .failure(let error)): outcome = .failed("\(error)")
         }
-        checkpoint.status = outcome.status
-        checkpoint.error = outcome.error
-        checkpoint.pausedByUser = outcome == .paused
-        if outcome.status.isTerminal { checkpoint.finishedAt = Date() }
+        checkpoint.endRun(outcome)
         persist()
         return outcome
     }
@@ -133,19 +123,16 @@ actor ModuleRunner: JobRunner, ModuleEventSink {
 
     // MARK: Signals
 
+    /// Cancel file and duration limit as for scores; and, modules having no sheet boundary,
+    /// a pause file pauses at once.
     private func watchSignals() async {
         let pauseFile = WorkspaceFiles.pauseSignal(workspace: checkpoint.workspace, jobID: jobID)
-        let cancelFile = WorkspaceFiles.cancelSignal(workspace: checkpoint.workspace, jobID: jobID)
         while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: 100_000_000)
+            try? await Task.sleep(nanoseconds: RunLimits.pollNanoseconds)
             guard stopRequest == nil else { continue }
-            if FileManager.default.fileExists(atPath: cancelFile) {
-                try? FileManager.default.removeItem(atPath: cancelFile)
-                await events.log(jobID: jobID, level: "WARNING", message: "cancel signal file found; cancelling")
-                await requestStop(.cancel)
-            } else if let limit = checkpoint.maxDurationSeconds, elapsed >= limit {
-                await events.log(jobID: jobID, level: "WARNING", message: "Duration limit reached (\(DurationFormatter.human(limit)))")
-                await requestStop(.durationLimit)
+            if let (request, message) = RunLimits.check(checkpoint, elapsed: elapsed) {
+                await events.log(jobID: jobID, level: "WARNING", message: message)
+                await requestStop(request)
             } else if !pauseRequested, FileManager.default.fileExists(atPath: pauseFile) {
                 requestPause()
             }

@@ -15,8 +15,7 @@ actor ScoreRunner: JobRunner {
     private var stopRequest: StopRequest?
     private var pauseRequested = false
     private var frozen = false
-    private let runStarted = ContinuousClock.now
-    private let elapsedBefore: Double
+    private let clock: RunClock
     private let checkpointEncoder = CheckpointEncoder()
 
     init(jobID: String, loaded: LoadedScore, checkpoint: JobCheckpoint, checkpointPath: String, killGrace: Double, events: JobEventSink) {
@@ -25,38 +24,28 @@ actor ScoreRunner: JobRunner {
         self.checkpoint = checkpoint
         self.checkpointPath = checkpointPath
         self.events = events
-        self.elapsedBefore = checkpoint.elapsedSeconds
+        self.clock = RunClock(before: checkpoint.elapsedSeconds)
         self.executor = SheetExecutor(
             jobID: jobID, loaded: loaded, killGrace: killGrace, baseEnvironment: ProcessInfo.processInfo.environment
         )
     }
 
     private var pauseFile: String { WorkspaceFiles.pauseSignal(workspace: loaded.workspace, jobID: jobID) }
-    private var cancelFile: String { WorkspaceFiles.cancelSignal(workspace: loaded.workspace, jobID: jobID) }
     private var plans: [Int: PlannedSheet] { Dictionary(uniqueKeysWithValues: loaded.sheets.map { ($0.number, $0) }) }
 
-    private var elapsed: Double {
-        let spent = ContinuousClock.now - runStarted
-        return elapsedBefore + Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18
-    }
+    private var elapsed: Double { clock.elapsed }
 
     // MARK: JobRunner
 
     func run() async -> RunOutcome {
-        checkpoint.status = .running
-        checkpoint.pid = getpid()
-        checkpoint.pausedByUser = false
-        if checkpoint.startedAt == nil { checkpoint.startedAt = Date() }
+        checkpoint.beginRun()
         persist()
         let watcher = Task { [weak self] in await self?.watchSignals() }
         defer { watcher.cancel() }
 
         var outcome = await runSheets()
         if let checkpointError { outcome = .failed(checkpointError) }
-        checkpoint.status = outcome.status
-        checkpoint.error = outcome.error
-        checkpoint.pausedByUser = outcome == .paused
-        if outcome.status.isTerminal { checkpoint.finishedAt = Date() }
+        checkpoint.endRun(outcome)
         persist()
         if outcome == .completed { await runHooks() }
         return outcome
@@ -318,16 +307,10 @@ actor ScoreRunner: JobRunner {
     /// Notices a cancel signal file (within 250 ms) and the duration limit.
     private func watchSignals() async {
         while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: 100_000_000)
-            guard stopRequest == nil else { continue }
-            if FileManager.default.fileExists(atPath: cancelFile) {
-                try? FileManager.default.removeItem(atPath: cancelFile)
-                await events.log(jobID: jobID, level: "WARNING", message: "cancel signal file found; cancelling")
-                await requestStop(.cancel)
-            } else if let limit = checkpoint.maxDurationSeconds, elapsed >= limit {
-                await events.log(jobID: jobID, level: "WARNING", message: "Duration limit reached (\(DurationFormatter.human(limit)))")
-                await requestStop(.durationLimit)
-            }
+            try? await Task.sleep(nanoseconds: RunLimits.pollNanoseconds)
+            guard stopRequest == nil, let (request, message) = RunLimits.check(checkpoint, elapsed: elapsed) else { continue }
+            await events.log(jobID: jobID, level: "WARNING", message: message)
+            await requestStop(request)
         }
     }
 

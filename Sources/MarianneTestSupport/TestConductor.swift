@@ -49,16 +49,17 @@ public final class TestConductor: @unchecked Sendable {
 
     /// Starts the conductor again on the same home.
     public func restart() async throws {
-        let result = try run(["start"])
+        let result = try await run(["start"])
         guard result.exitCode == 0 else {
             throw TestFailure("mzt start failed (\(result.exitCode)): \(result.stderr)")
         }
     }
 
-    /// Runs `mzt` with this home; gives up after `timeout` seconds.
+    /// Runs `mzt` with this home; gives up after `timeout` seconds. The waiting happens off
+    /// the concurrency pool, so tests running side by side do not starve each other.
     @discardableResult
-    public func run(_ arguments: [String], stdin: String? = nil, timeout: Double = 120) throws -> CommandResult {
-        try Self.run(Self.binary, arguments, environment: ["MZT_HOME": home], stdin: stdin, timeout: timeout)
+    public func run(_ arguments: [String], stdin: String? = nil, timeout: Double = 120) async throws -> CommandResult {
+        try await Self.run(Self.binary, arguments, environment: ["MZT_HOME": home], stdin: stdin, timeout: timeout)
     }
 
     /// The conductor's pid, from its pid file.
@@ -82,7 +83,7 @@ public final class TestConductor: @unchecked Sendable {
     /// Stops the conductor (gracefully, then by force) and removes the home.
     public func shutdown() {
         if let pid, kill(pid, 0) == 0 {
-            _ = try? run(["stop", "--yes"], timeout: 30)
+            _ = try? Self.runBlocking(Self.binary, ["stop", "--yes"], environment: ["MZT_HOME": home], timeout: 30)
             if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
         }
         try? FileManager.default.removeItem(atPath: home)
@@ -93,8 +94,17 @@ public final class TestConductor: @unchecked Sendable {
         try await Poll.until(timeout: timeout, interval: poll, condition)
     }
 
-    /// Runs a program and collects its output.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, timeout: Double = 120) throws -> CommandResult {
+    /// Runs a program and collects its output, waiting on a thread of its own.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, timeout: Double = 120) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, stdin: stdin, timeout: timeout) })
+            }.start()
+        }
+    }
+
+    /// Runs a program and collects its output, blocking the calling thread.
+    public static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, timeout: Double = 120) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -14,11 +14,11 @@ struct ConductorLifecycleTests {
         #expect(health.status == "ok")
         #expect(health.pid == conductor.pid)
         #expect(health.protocolVersion == protocolVersion)
-        let status = try conductor.run(["conductor-status"])
+        let status = try await conductor.run(["conductor-status"])
         #expect(status.exitCode == 0)
         #expect(status.stdout.contains("pid \(health.pid)"))
         #expect(status.stdout.contains("uptime:"))
-        let json = try conductor.run(["conductor-status", "--json"])
+        let json = try await conductor.run(["conductor-status", "--json"])
         let decoded = try JSONDecoder().decode(ConductorStatusResult.self, from: Data(json.stdout.utf8))
         #expect(decoded.rssBytes > 0)
         #expect(decoded.home == conductor.home)
@@ -38,10 +38,10 @@ struct ConductorLifecycleTests {
     @Test func aSecondStartRefusesWithThePid() async throws {
         let conductor = try await TestConductor.start()
         defer { conductor.shutdown() }
-        let again = try conductor.run(["start"])
+        let again = try await conductor.run(["start"])
         #expect(again.exitCode == 1)
         #expect(again.stderr.contains("already running (pid \(conductor.pid ?? -1))"))
-        let foreground = try conductor.run(["start", "--foreground"])
+        let foreground = try await conductor.run(["start", "--foreground"])
         #expect(foreground.exitCode == 1)
     }
 
@@ -51,17 +51,17 @@ struct ConductorLifecycleTests {
         let old = conductor.pid
         try conductor.kill9()
         #expect(FileManager.default.fileExists(atPath: conductor.socketPath))
-        #expect(try conductor.run(["list"]).exitCode == 69)
+        #expect(try await conductor.run(["list"]).exitCode == 69)
         try await conductor.restart()
         #expect(conductor.pid != old)
-        #expect(try conductor.run(["conductor-status"]).exitCode == 0)
+        #expect(try await conductor.run(["conductor-status"]).exitCode == 0)
     }
 
     @Test func stopRemovesSocketAndPidFile() async throws {
         let conductor = try await TestConductor.start()
         defer { conductor.shutdown() }
         let pid = try #require(conductor.pid)
-        let stop = try conductor.run(["stop"])
+        let stop = try await conductor.run(["stop"])
         #expect(stop.exitCode == 0, "\(stop.stderr)")
         #expect(!FileManager.default.fileExists(atPath: conductor.socketPath))
         #expect(!FileManager.default.fileExists(atPath: conductor.home + "/conductor.pid"))
@@ -74,7 +74,7 @@ struct ConductorLifecycleTests {
         let conductor = try await TestConductor.start()
         defer { conductor.shutdown() }
         let old = conductor.pid
-        let restart = try conductor.run(["restart"])
+        let restart = try await conductor.run(["restart"])
         #expect(restart.exitCode == 0, "\(restart.stderr)")
         #expect(restart.stdout.contains("conductor started"))
         #expect(conductor.pid != old)
@@ -84,7 +84,7 @@ struct ConductorLifecycleTests {
         let conductor = try await TestConductor.start()
         defer { conductor.shutdown() }
         let pid = try #require(conductor.pid)
-        #expect(try conductor.run(["stop", "--force"]).exitCode == 0)
+        #expect(try await conductor.run(["stop", "--force"]).exitCode == 0)
         #expect(!JobFixture.isAlive(pid))
     }
 
@@ -93,7 +93,7 @@ struct ConductorLifecycleTests {
         ["wait", "x"], ["logs", "x"], ["conductor-status"], ["stop"], ["delete", "x"], ["clear"], ["health", "x"],
         ["results", "x"], ["module", "list"], ["run", "m"],
     ])
-    func everyClientCommandAgainstAStoppedConductorExits69(arguments: [String]) throws {
+    func everyClientCommandAgainstAStoppedConductorExits69(arguments: [String]) async throws {
         let dir = try TemporaryDirectory(prefix: "mzt-down")
         defer { dir.remove() }
         var args = arguments
@@ -101,25 +101,25 @@ struct ConductorLifecycleTests {
             FileManager.default.createFile(atPath: dir.file("s.yaml"), contents: Data("name: s\n".utf8))
             args = ["submit", dir.file("s.yaml")]
         }
-        let result = try TestConductor.run(TestConductor.binary, args, environment: ["MZT_HOME": dir.path])
+        let result = try await TestConductor.run(TestConductor.binary, args, environment: ["MZT_HOME": dir.path])
         #expect(result.exitCode == 69, "\(args): \(result.stderr)")
         #expect(result.stderr == "Error: conductor is not running. Start it with: mzt start\n")
     }
 
-    @Test func tooLongASocketPathIsAClearError() throws {
+    @Test func tooLongASocketPathIsAClearError() async throws {
         let long = "/tmp/" + String(repeating: "h", count: 120)
         defer { try? FileManager.default.removeItem(atPath: long) }
-        let result = try TestConductor.run(TestConductor.binary, ["start", "--foreground"], environment: ["MZT_HOME": long])
+        let result = try await TestConductor.run(TestConductor.binary, ["start", "--foreground"], environment: ["MZT_HOME": long])
         #expect(result.exitCode == 1)
         #expect(result.stderr.contains("socket path too long"))
     }
 
-    @Test func aSymlinkedPidFileIsRefused() throws {
+    @Test func aSymlinkedPidFileIsRefused() async throws {
         let dir = try TemporaryDirectory(prefix: "mzt-link")
         defer { dir.remove() }
         chmod(dir.path, 0o700)
         symlink("/tmp/elsewhere-pid", dir.file("conductor.pid"))
-        let result = try TestConductor.run(TestConductor.binary, ["start", "--foreground"], environment: ["MZT_HOME": dir.path])
+        let result = try await TestConductor.run(TestConductor.binary, ["start", "--foreground"], environment: ["MZT_HOME": dir.path])
         #expect(result.exitCode == 1)
         #expect(result.stderr.contains("symlink"))
     }
@@ -224,7 +224,7 @@ struct ProtocolTests {
         // Let the other user reach the socket, so the peer-credential check is what refuses it.
         chmod(conductor.home, 0o711)
         chmod(conductor.socketPath, 0o666)
-        let result = try TestConductor.run(
+        let result = try await TestConductor.run(
             "/usr/bin/setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups", TestConductor.binary, "conductor-status"],
             environment: ["MZT_HOME": conductor.home]
         )

@@ -17,10 +17,10 @@ struct JobEngineTests {
               - {type: file_exists, path: "{workspace}/part-{sheet_num}.txt"}
               - {type: content_contains, path: "{workspace}/part-{sheet_num}.txt", pattern: part}
             """)
-        let submit = try fx.mzt("submit", path)
+        let submit = try await fx.mzt("submit", path)
         #expect(submit.exitCode == 0, "\(submit.stderr)")
         #expect(submit.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "three")
-        let wait = try fx.mzt("wait", "three", "--timeout", "30")
+        let wait = try await fx.mzt("wait", "three", "--timeout", "30")
         #expect(wait.exitCode == 0, "\(wait.stdout) \(wait.stderr)")
         let ws = fx.workspace("three-ws")
         for n in 1...3 {
@@ -34,10 +34,10 @@ struct JobEngineTests {
         #expect(checkpoint.lastCompletedSheet == 3)
         #expect(FileManager.default.fileExists(atPath: "\(ws)/.marianne/logs/three/sheet-2.1.out"))
 
-        let list = try fx.mzt("list")
+        let list = try await fx.mzt("list")
         #expect(list.exitCode == 0)
         #expect(list.stdout.contains("three") && list.stdout.contains("completed") && list.stdout.contains("3/3"))
-        let status = try fx.mzt("status", "three")
+        let status = try await fx.mzt("status", "three")
         #expect(status.stdout.contains("[##############################] 3/3"))
     }
 
@@ -51,8 +51,8 @@ struct JobEngineTests {
             prompt:
               template: "date +%s.%N > start-{{ sheet_num }}; sleep 0.6; date +%s.%N > end-{{ sheet_num }}"
             """)
-        #expect(try fx.mzt("submit", path).exitCode == 0)
-        #expect(try fx.mzt("wait", "dag", "--timeout", "30").exitCode == 0)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("wait", "dag", "--timeout", "30").exitCode == 0)
         let ws = fx.workspace("dag-ws")
         func time(_ name: String) throws -> Double {
             try #require(Double(String(contentsOfFile: "\(ws)/\(name)", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -75,8 +75,8 @@ struct JobEngineTests {
               - {type: file_exists, path: "{workspace}/never-{sheet_num}.txt"}
             retry: {max_retries: 2, base_delay_seconds: 0.3, exponential_base: 2}
             """)
-        #expect(try fx.mzt("submit", path).exitCode == 0)
-        let wait = try fx.mzt("wait", "flaky", "--timeout", "30")
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        let wait = try await fx.mzt("wait", "flaky", "--timeout", "30")
         #expect(wait.exitCode == 1)
         #expect(wait.stdout.contains("failed"))
         let ws = fx.workspace("flaky-ws")
@@ -86,7 +86,7 @@ struct JobEngineTests {
             #expect(attempts[1] - attempts[0] >= 0.3)
             #expect(attempts[2] - attempts[1] >= 0.6)
         }
-        let status = try fx.status("flaky")
+        let status = try await fx.status("flaky")
         #expect(status.job.status == .failed)
         #expect(status.sheets.map(\.status) == [.failed, .skipped, .skipped])
         #expect(status.sheets[0].attempts == 3)
@@ -103,9 +103,9 @@ struct JobEngineTests {
             prompt:
               template: "sleep 1000 & echo $! > child.pid; sleep 1000"
             """)
-        #expect(try fx.mzt("submit", path).exitCode == 0)
-        #expect(try fx.mzt("wait", "slow", "--timeout", "30").exitCode == 1)
-        let status = try fx.status("slow")
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("wait", "slow", "--timeout", "30").exitCode == 1)
+        let status = try await fx.status("slow")
         #expect(status.sheets.first?.error?.contains("timed out") == true)
         let pidText = try String(contentsOfFile: fx.workspace("slow-ws") + "/child.pid", encoding: .utf8)
         let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -125,16 +125,16 @@ struct JobEngineTests {
             workspace: ./q-ws
             prompt: {template: "echo second > second.txt"}
             """)
-        #expect(try fx.mzt("submit", first).exitCode == 0)
+        #expect(try await fx.mzt("submit", first).exitCode == 0)
         try await fx.waitForStatus("first") { $0.job.status == .running }
-        let queued = try fx.mzt("submit", second)
+        let queued = try await fx.mzt("submit", second)
         #expect(queued.stdout.contains("pending, position 1"))
-        let status = try fx.status("second")
+        let status = try await fx.status("second")
         #expect(status.job.status == .pending)
         #expect(status.job.queuePosition == 1)
         FileManager.default.createFile(atPath: gate, contents: nil)
-        #expect(try fx.mzt("wait", "second", "--timeout", "30").exitCode == 0)
-        #expect(try fx.status("first").job.status == .completed)
+        #expect(try await fx.mzt("wait", "second", "--timeout", "30").exitCode == 0)
+        #expect(try await fx.status("first").job.status == .completed)
     }
 
     @Test func claudeBackendRunsTheAgentAndWaitsOutARateLimit() async throws {
@@ -157,22 +157,22 @@ struct JobEngineTests {
             validations:
               - {type: content_contains, path: "{workspace}/agent-output.txt", pattern: "Review sheet 1"}
             """)
-        #expect(try fx.mzt("submit", path).exitCode == 0)
-        let wait = try fx.mzt("wait", "agent", "--timeout", "30")
-        let shown = try fx.mzt("status", "agent").stdout
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        let wait = try await fx.mzt("wait", "agent", "--timeout", "30")
+        let shown = try await fx.mzt("status", "agent").stdout
         #expect(wait.exitCode == 0, "\(shown)")
         let output = try String(contentsOfFile: fx.workspace("agent-ws") + "/agent-output.txt", encoding: .utf8)
         #expect(output.contains("--model test -p Review sheet 1"))
         // No retries were configured: the rate-limited attempt did not spend one.
-        #expect(try fx.status("agent").sheets.first?.attempts == 2)
+        #expect(try await fx.status("agent").sheets.first?.attempts == 2)
     }
 
     @Test func unknownJobAndInvalidScoreGiveClearErrors() async throws {
         let fx = try await JobFixture()
-        let missing = try fx.mzt("status", "nope")
+        let missing = try await fx.mzt("status", "nope")
         #expect(missing.exitCode == 1)
         #expect(missing.stderr.contains("no job \"nope\""))
-        let json = try fx.mzt("wait", "nope", "--json")
+        let json = try await fx.mzt("wait", "nope", "--json")
         #expect(json.exitCode == 1)
         let bad = try fx.score("bad", """
             name: bad
@@ -181,7 +181,7 @@ struct JobEngineTests {
             prompt: {template: "echo {{ nope }}"}
             colour: red
             """)
-        let submit = try fx.mzt("submit", bad)
+        let submit = try await fx.mzt("submit", bad)
         #expect(submit.exitCode == 65)
         #expect(submit.stderr.contains("line 3"))
         #expect(submit.stderr.contains("line 5"))
@@ -195,16 +195,16 @@ struct JobEngineTests {
             workspace: ./again-ws
             prompt: {template: "echo run >> runs.txt; while [ ! -e \(gate) ]; do sleep 0.05; done"}
             """)
-        #expect(try fx.mzt("submit", path).exitCode == 0)
-        let refused = try fx.mzt("submit", path)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        let refused = try await fx.mzt("submit", path)
         #expect(refused.exitCode == 1)
         #expect(refused.stderr.contains("mzt resume again") || refused.stderr.contains("mzt cancel again"))
-        let other = try fx.mzt("submit", path, "--id", "again-2")
+        let other = try await fx.mzt("submit", path, "--id", "again-2")
         #expect(other.exitCode == 0)
         FileManager.default.createFile(atPath: gate, contents: nil)
-        #expect(try fx.mzt("wait", "again").exitCode == 0)
-        #expect(try fx.mzt("wait", "again-2").exitCode == 0)
-        #expect(try fx.mzt("submit", path, "--wait").exitCode == 0)
+        #expect(try await fx.mzt("wait", "again").exitCode == 0)
+        #expect(try await fx.mzt("wait", "again-2").exitCode == 0)
+        #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         #expect(JobFixture.lines(fx.workspace("again-ws") + "/runs.txt").count == 3)
     }
 }

@@ -30,12 +30,12 @@ final class JobFixture: @unchecked Sendable {
 
     /// Runs `mzt` against this conductor.
     @discardableResult
-    func mzt(_ arguments: String...) throws -> CommandResult {
-        try conductor.run(arguments)
+    func mzt(_ arguments: String...) async throws -> CommandResult {
+        try await conductor.run(arguments)
     }
 
-    func status(_ id: String) throws -> JobStatusResult {
-        let result = try conductor.run(["status", id, "--json"])
+    func status(_ id: String) async throws -> JobStatusResult {
+        let result = try await conductor.run(["status", id, "--json"])
         try #require(result.exitCode == 0, "mzt status failed: \(result.stderr)")
         return try JobFixture.decoder.decode(JobStatusResult.self, from: Data(result.stdout.utf8))
     }
@@ -47,7 +47,7 @@ final class JobFixture: @unchecked Sendable {
     /// Polls the job's status until `condition` holds.
     func waitForStatus(_ id: String, timeout: Double = 20, _ condition: @escaping (JobStatusResult) -> Bool) async throws {
         try await conductor.waitUntil(timeout: timeout) {
-            guard let status = try? self.status(id) else { return false }
+            guard let status = try? await self.status(id) else { return false }
             return condition(status)
         }
     }

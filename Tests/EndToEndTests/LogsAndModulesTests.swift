@@ -19,19 +19,19 @@ struct LogsAndModulesTests {
             sheet: {size: 1, total_items: 2}
             prompt: {template: "true"}
             """)
-        let follow = try fx.mzt("submit", path, "--follow")
+        let follow = try await fx.mzt("submit", path, "--follow")
         #expect(follow.exitCode == 0, "\(follow.stderr)")
         #expect(follow.stdout.contains("sheet 1 started (attempt 1)"))
         #expect(follow.stdout.contains("sheet 2 completed (attempt 1, exit code 0)"))
         #expect(follow.stdout.contains("logged completed"))
-        let replay = try fx.mzt("logs", "logged", "--json")
+        let replay = try await fx.mzt("logs", "logged", "--json")
         let entries = try replay.stdout.split(separator: "\n").map { try JSONDecoder.wire.decode(LogEntry.self, from: Data($0.utf8)) }
         #expect(entries.map(\.seq) == Array(1...entries.count))
         #expect(entries.first?.message.contains("job queued") == true)
         #expect(entries.last?.message == "job completed")
-        let tail = try fx.mzt("logs", "logged", "-n", "1")
+        let tail = try await fx.mzt("logs", "logged", "-n", "1")
         #expect(tail.stdout.contains("job completed") && !tail.stdout.contains("job queued"))
-        let warnings = try fx.mzt("logs", "logged", "--level", "WARNING")
+        let warnings = try await fx.mzt("logs", "logged", "--level", "WARNING")
         #expect(warnings.stdout.isEmpty)
     }
 
@@ -44,7 +44,7 @@ struct LogsAndModulesTests {
             sheet: {size: 1, total_items: 6}
             prompt: {template: "if [ {{ sheet_num }} = 3 ]; then while [ ! -e \(gate) ]; do sleep 0.05; done; fi"}
             """)
-        #expect(try fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
         let first = try RawClient(path: fx.conductor.socketPath)
         try first.send(#"{"jsonrpc":"2.0","id":1,"method":"job.logs","params":{"job_id":"gappy","follow":true}}"#)
         var seen: [Int] = []
@@ -54,14 +54,14 @@ struct LogsAndModulesTests {
         }
         first.close()
         FileManager.default.createFile(atPath: gate, contents: nil)
-        #expect(try fx.mzt("wait", "gappy", "--timeout", "30").exitCode == 0)
+        #expect(try await fx.mzt("wait", "gappy", "--timeout", "30").exitCode == 0)
         let second = try RawClient(path: fx.conductor.socketPath)
         try second.send(#"{"jsonrpc":"2.0","id":2,"method":"job.logs","params":{"job_id":"gappy","follow":true,"since":\#(seen.last!)}}"#)
         while true {
             let line = try second.readLine(timeout: 10)
             if let seq = RawClient.notificationSeq(line) { seen.append(seq) } else { break }
         }
-        let all = try fx.mzt("logs", "gappy", "--json").stdout.split(separator: "\n").count
+        let all = try await fx.mzt("logs", "gappy", "--json").stdout.split(separator: "\n").count
         #expect(seen == Array(1...all))
     }
 
@@ -74,15 +74,15 @@ struct LogsAndModulesTests {
         try "#!/bin/bash\nread -r request\nfor ((i = 1; i <= 6000; i++)); do echo \"flood line $i with some padding to make it longer than usual\"; done\n"
             .write(toFile: module + "/run.sh", atomically: true, encoding: .utf8)
         chmod(module + "/run.sh", 0o755)
-        #expect(try fx.mzt("module", "install", module).exitCode == 0)
+        #expect(try await fx.mzt("module", "install", module).exitCode == 0)
         let stalled = try RawClient(path: fx.conductor.socketPath)
         let gate = fx.dir.file("unused")
         _ = gate
-        #expect(try fx.mzt("run", "flood").exitCode == 0)
+        #expect(try await fx.mzt("run", "flood").exitCode == 0)
         try stalled.send(#"{"jsonrpc":"2.0","id":1,"method":"job.logs","params":{"job_id":"flood","follow":true}}"#)
         // The job finishes while the follower reads nothing.
         let started = Date()
-        #expect(try fx.mzt("wait", "flood", "--timeout", "60").exitCode == 0)
+        #expect(try await fx.mzt("wait", "flood", "--timeout", "60").exitCode == 0)
         #expect(Date().timeIntervalSince(started) < 30)
         var missed = 0
         var final = false
@@ -96,30 +96,30 @@ struct LogsAndModulesTests {
 
     @Test func moduleJobsInstallRunAndSaveResults() async throws {
         let fx = try await JobFixture()
-        #expect(try fx.mzt("module", "install", Self.examples + "/modules/counter").exitCode == 0)
-        #expect(try fx.mzt("module", "install", Self.examples + "/modules/wordfreq").exitCode == 0)
-        let list = try fx.mzt("module", "list")
+        #expect(try await fx.mzt("module", "install", Self.examples + "/modules/counter").exitCode == 0)
+        #expect(try await fx.mzt("module", "install", Self.examples + "/modules/wordfreq").exitCode == 0)
+        let list = try await fx.mzt("module", "list")
         #expect(list.stdout.contains("counter") && list.stdout.contains("wordfreq"))
 
         let text = fx.dir.file("text.txt")
         try "the cat and the dog and the bird".write(toFile: text, atomically: true, encoding: .utf8)
-        let run = try fx.mzt("run", "wordfreq", "--input", "path=\(text)", "--input", "top=2", "--follow")
+        let run = try await fx.mzt("run", "wordfreq", "--input", "path=\(text)", "--input", "top=2", "--follow")
         #expect(run.exitCode == 0, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains("8 words read"))
-        let results = try fx.mzt("results", "wordfreq", "--json")
+        let results = try await fx.mzt("results", "wordfreq", "--json")
         let decoded = try JSONDecoder.wire.decode(ResultsResult.self, from: Data(results.stdout.utf8))
         #expect(decoded.results.map(\.data) == [
             .object(["word": .string("the"), "count": .int(3)]), .object(["word": .string("and"), "count": .int(2)]),
         ])
 
-        let counted = try fx.mzt("run", "counter", "--input", "count=3", "--setting", "delay=0", "--follow")
+        let counted = try await fx.mzt("run", "counter", "--input", "count=3", "--setting", "delay=0", "--follow")
         #expect(counted.exitCode == 0)
         #expect(counted.stdout.contains("plain output line"))
         #expect(counted.stdout.contains("ERROR") && counted.stdout.contains("done counting"))
 
-        let failing = try fx.mzt("run", "wordfreq", "--id", "wf-missing", "--input", "path=/nonexistent", "--follow")
+        let failing = try await fx.mzt("run", "wordfreq", "--id", "wf-missing", "--input", "path=/nonexistent", "--follow")
         #expect(failing.exitCode == 1)
-        #expect(try fx.status("wf-missing").job.error?.contains("exit code 2") == true)
+        #expect(try await fx.status("wf-missing").job.error?.contains("exit code 2") == true)
     }
 
     @Test func invalidManifestsAndInputsAreRefusedWithEachProblemNamed() async throws {
@@ -128,44 +128,44 @@ struct LogsAndModulesTests {
         try FileManager.default.createDirectory(atPath: bad, withIntermediateDirectories: true)
         try #"{"id": "bad module", "name": "Bad", "version": "1", "entrypoint": "missing.sh", "inputs": {"n": {"type": "integer", "default": "x"}}}"#
             .write(toFile: bad + "/module.json", atomically: true, encoding: .utf8)
-        let install = try fx.mzt("module", "install", bad)
+        let install = try await fx.mzt("module", "install", bad)
         #expect(install.exitCode != 0)
         #expect(install.stderr.contains("id \"bad module\" is invalid"))
         #expect(install.stderr.contains("missing.sh\" does not exist"))
         #expect(install.stderr.contains("default"))
-        #expect(try fx.mzt("module", "install", Self.examples + "/modules/counter").exitCode == 0)
-        let run = try fx.mzt("run", "counter", "--input", "count=many", "--input", "colour=red")
+        #expect(try await fx.mzt("module", "install", Self.examples + "/modules/counter").exitCode == 0)
+        let run = try await fx.mzt("run", "counter", "--input", "count=many", "--input", "colour=red")
         #expect(run.exitCode == 65)
         #expect(run.stderr.contains("\"count\" must be of type integer"))
         #expect(run.stderr.contains("\"colour\" is not declared"))
-        let missing = try fx.mzt("run", "counter")
+        let missing = try await fx.mzt("run", "counter")
         #expect(missing.stderr.contains("\"count\" is required"))
-        #expect(try fx.mzt("list", "--all").stdout.contains("no jobs"))
+        #expect(try await fx.mzt("list", "--all").stdout.contains("no jobs"))
     }
 
     @Test func moduleJobsCancelPauseResumeAndRecoverFromTheirCheckpoint() async throws {
         let fx = try await JobFixture(settings: "kill_grace_seconds: 1\n")
-        #expect(try fx.mzt("module", "install", Self.examples + "/modules/counter").exitCode == 0)
+        #expect(try await fx.mzt("module", "install", Self.examples + "/modules/counter").exitCode == 0)
         let counted = fx.conductor.home + "/jobs/slowcount/counted.txt"
-        #expect(try fx.mzt("run", "counter", "--id", "slowcount", "--input", "count=40", "--setting", "delay=0.1").exitCode == 0)
+        #expect(try await fx.mzt("run", "counter", "--id", "slowcount", "--input", "count=40", "--setting", "delay=0.1").exitCode == 0)
         try await fx.waitForFile(counted, lines: 3)
-        #expect(try fx.mzt("pause", "slowcount", "--wait", "--timeout", "20").exitCode == 0)
+        #expect(try await fx.mzt("pause", "slowcount", "--wait", "--timeout", "20").exitCode == 0)
         let atPause = JobFixture.lines(counted).count
-        #expect(try fx.mzt("resume", "slowcount").exitCode == 0)
+        #expect(try await fx.mzt("resume", "slowcount").exitCode == 0)
         try await fx.waitForFile(counted, lines: atPause + 3)
         try fx.conductor.kill9()
         let atKill = JobFixture.lines(counted).count
         try await fx.conductor.restart()
-        #expect(try fx.mzt("wait", "slowcount", "--timeout", "60").exitCode == 0)
+        #expect(try await fx.mzt("wait", "slowcount", "--timeout", "60").exitCode == 0)
         let numbers = JobFixture.lines(counted).compactMap(Int.init)
         // Every number counted; one resumed from its checkpoint repeats at most once per interruption.
         #expect(Set(numbers) == Set(1...40))
         #expect(numbers.count <= 40 + 2)
         #expect(atKill > atPause)
 
-        #expect(try fx.mzt("run", "counter", "--id", "stopme", "--input", "count=1000", "--setting", "delay=0.1").exitCode == 0)
+        #expect(try await fx.mzt("run", "counter", "--id", "stopme", "--input", "count=1000", "--setting", "delay=0.1").exitCode == 0)
         try await fx.waitForFile(fx.conductor.home + "/jobs/stopme/counted.txt", lines: 1)
-        #expect(try fx.mzt("cancel", "stopme", "--wait").stdout.contains("cancelled"))
+        #expect(try await fx.mzt("cancel", "stopme", "--wait").stdout.contains("cancelled"))
     }
 }
 
@@ -241,9 +241,9 @@ struct FollowReconnectTests {
             sheet: {size: 1, total_items: 3}
             prompt: {template: "if [ {{ sheet_num }} = 2 ]; then while [ ! -e \(gate) ]; do sleep 0.05; done; fi"}
             """)
-        #expect(try fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("steady") { $0.sheets.count == 3 && $0.sheets[1].status == .running }
-        let following = Task { try fx.mzt("logs", "steady", "-f", "--json") }
+        let following = Task { try await fx.mzt("logs", "steady", "-f", "--json") }
         try await Task.sleep(nanoseconds: 300_000_000)
         try fx.conductor.kill9()
         try await fx.conductor.restart()

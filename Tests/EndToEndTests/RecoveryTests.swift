@@ -15,18 +15,18 @@ struct RecoveryTests {
               template: "echo {{ sheet_num }} >> ran.txt; if [ {{ sheet_num }} = 2 ] && [ ! -e second-run ]; then touch second-run; sleep 1000 & echo $! > leftover.pid; wait; fi"
             """)
         let ws = fx.workspace("survivor-ws")
-        #expect(try fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForFile(ws + "/leftover.pid")
         let leftover = try #require(Int32(String(contentsOfFile: ws + "/leftover.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         try fx.conductor.kill9()
         // The dead conductor's sheet is still running.
         #expect(JobFixture.isAlive(leftover))
         try await fx.conductor.restart()
-        #expect(try fx.mzt("wait", "survivor", "--timeout", "30").exitCode == 0)
+        #expect(try await fx.mzt("wait", "survivor", "--timeout", "30").exitCode == 0)
         // Completed sheets ran exactly once; the sheet in flight ran again.
         #expect(JobFixture.lines(ws + "/ran.txt") == ["1", "2", "2", "3"])
         try await fx.conductor.waitUntil(timeout: 5) { !JobFixture.isAlive(leftover) }
-        let status = try fx.mzt("conductor-status", "--json")
+        let status = try await fx.mzt("conductor-status", "--json")
         #expect(status.stdout.contains("\"recovered_jobs\" : 1"))
     }
 
@@ -39,16 +39,16 @@ struct RecoveryTests {
             prompt: {template: "echo {{ sheet_num }} >> ran.txt; while [ ! -e gate ]; do sleep 0.05; done"}
             """)
         let ws = fx.workspace("held-ws")
-        #expect(try fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForFile(ws + "/ran.txt")
-        #expect(try fx.mzt("pause", "held").exitCode == 0)
+        #expect(try await fx.mzt("pause", "held").exitCode == 0)
         FileManager.default.createFile(atPath: ws + "/gate", contents: nil)
         try await fx.waitForStatus("held") { $0.job.status == .paused }
         try fx.conductor.kill9()
         try await fx.conductor.restart()
-        #expect(try fx.status("held").job.status == .paused)
-        #expect(try fx.mzt("resume", "held").exitCode == 0)
-        #expect(try fx.mzt("wait", "held").exitCode == 0)
+        #expect(try await fx.status("held").job.status == .paused)
+        #expect(try await fx.mzt("resume", "held").exitCode == 0)
+        #expect(try await fx.mzt("wait", "held").exitCode == 0)
         #expect(JobFixture.lines(ws + "/ran.txt") == ["1", "2"])
     }
 
@@ -60,7 +60,7 @@ struct RecoveryTests {
                 workspace: ./\(name)-ws
                 prompt: {template: "echo $$ > started; while [ ! -e gate ]; do sleep 0.05; done"}
                 """)
-            #expect(try fx.mzt("submit", path).exitCode == 0)
+            #expect(try await fx.mzt("submit", path).exitCode == 0)
             try await fx.waitForFile(fx.workspace("\(name)-ws") + "/started", lines: 1)
         }
         try await fx.waitForStatus("healthy") { $0.job.status == .running }
@@ -69,8 +69,8 @@ struct RecoveryTests {
         try "{\"version\": 1, \"job_id\": ".write(toFile: brokenCheckpoint, atomically: false, encoding: .utf8)
         FileManager.default.createFile(atPath: fx.workspace("healthy-ws") + "/gate", contents: nil)
         try await fx.conductor.restart()
-        #expect(try fx.mzt("wait", "healthy", "--timeout", "30").exitCode == 0)
-        let broken = try fx.status("broken")
+        #expect(try await fx.mzt("wait", "healthy", "--timeout", "30").exitCode == 0)
+        let broken = try await fx.status("broken")
         #expect(broken.job.status == .failed)
         #expect(broken.job.error?.contains("checkpoint") == true)
         // Its attempt, left running by the dead conductor, was stopped all the same.
@@ -87,15 +87,15 @@ struct RecoveryTests {
             prompt: {template: "echo {{ sheet_num }} >> ran.txt; while [ ! -e gate ]; do sleep 0.05; done"}
             """)
         let ws = fx.workspace("longrun-ws")
-        #expect(try fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForFile(ws + "/ran.txt")
-        #expect(try fx.mzt("stop", "--yes").exitCode == 0)
+        #expect(try await fx.mzt("stop", "--yes").exitCode == 0)
         let checkpoint = try fx.checkpoint("longrun", workspace: ws)
         #expect(checkpoint.status == .running)
         #expect(checkpoint.sheets.first?.status == .pending)
         FileManager.default.createFile(atPath: ws + "/gate", contents: nil)
         try await fx.conductor.restart()
-        #expect(try fx.mzt("wait", "longrun", "--timeout", "30").exitCode == 0)
+        #expect(try await fx.mzt("wait", "longrun", "--timeout", "30").exitCode == 0)
         #expect(JobFixture.lines(ws + "/ran.txt") == ["1", "1", "2"])
     }
 }

@@ -26,7 +26,7 @@ struct ChaosTests {
             prompt: {template: "echo {{ sheet_num }} >> ran.txt; sleep 0.02"}
             """)
         let ws = fx.workspace("chaos-ws")
-        #expect(try fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<kills {
             let before = JobFixture.lines(ws + "/ran.txt").count
@@ -38,7 +38,7 @@ struct ChaosTests {
             #expect(checkpoint.sheets.count == sheets)
             try await fx.conductor.restart()
         }
-        #expect(try fx.mzt("wait", "chaos", "--timeout", "120").exitCode == 0)
+        #expect(try await fx.mzt("wait", "chaos", "--timeout", "120").exitCode == 0)
         let ran = JobFixture.lines(ws + "/ran.txt").compactMap(Int.init)
         #expect(Set(ran) == Set(1...sheets))
         let repeats = ran.count - sheets
@@ -58,6 +58,14 @@ struct ProtocolFuzzTests {
         let conductor = try await TestConductor.start()
         defer { conductor.shutdown() }
         let pid = try #require(conductor.pid)
+        // Open what the conductor opens once and keeps (SQLite reader connections) first.
+        let client = conductor.client
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask { _ = try await client.call(RPCMethod.jobList, params: ListParams(), as: ListResult.self) }
+            }
+            try await group.waitForAll()
+        }
         let baseline = Self.openFiles(pid)
         var generator = SystemRandomNumberGenerator()
         let samples: [String] = [
@@ -106,7 +114,7 @@ struct ProtocolFuzzTests {
 
 struct ScoreFuzzTests {
     /// Mutations of the example scores: validation answers valid or invalid, never crashes.
-    @Test func mutatedScoresNeverCrashValidate() throws {
+    @Test func mutatedScoresNeverCrashValidate() async throws {
         let mutations = Reliability.size(short: 150, full: 1000)
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Examples")
@@ -129,7 +137,7 @@ struct ScoreFuzzTests {
             }
             let path = dir.file("m\(i).yaml")
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            let result = try TestConductor.run(TestConductor.binary, ["validate", path], timeout: 20)
+            let result = try await TestConductor.run(TestConductor.binary, ["validate", path], timeout: 20)
             outcomes[result.exitCode, default: 0] += 1
             #expect([0, 65, 66].contains(result.exitCode), "exit \(result.exitCode) for mutation \(i): \(result.stderr)")
         }
@@ -146,10 +154,10 @@ struct FaultTests {
             let file = fx.dir.file("plain-file")
             FileManager.default.createFile(atPath: file, contents: nil)
             let path = try fx.score("blocked", "name: blocked\nworkspace: \(file)/ws\nprompt: {template: \"true\"}\n")
-            let result = try fx.mzt("submit", path)
+            let result = try await fx.mzt("submit", path)
             #expect(result.exitCode == 66)
             #expect(result.stderr.contains("cannot be created"))
-            #expect(try fx.mzt("conductor-status").exitCode == 0)
+            #expect(try await fx.mzt("conductor-status").exitCode == 0)
             return
         }
     }
@@ -164,14 +172,14 @@ struct FaultTests {
             prompt: {template: "while [ ! -e \(gate) ]; do sleep 0.05; done"}
             """)
         let healthy = try fx.score("fine", "name: fine\nworkspace: ./fine-ws\nprompt: {template: \"while [ ! -e \(gate) ]; do sleep 0.05; done\"}\n")
-        #expect(try fx.mzt("submit", doomed).exitCode == 0)
-        #expect(try fx.mzt("submit", healthy).exitCode == 0)
+        #expect(try await fx.mzt("submit", doomed).exitCode == 0)
+        #expect(try await fx.mzt("submit", healthy).exitCode == 0)
         try await fx.waitForStatus("doomed") { $0.job.status == .running }
         try FileManager.default.removeItem(atPath: fx.workspace("doomed-ws"))
         FileManager.default.createFile(atPath: gate, contents: nil)
-        #expect(try fx.mzt("wait", "doomed", "--timeout", "30").exitCode == 1)
-        #expect(try fx.status("doomed").job.error != nil)
-        #expect(try fx.mzt("wait", "fine", "--timeout", "30").exitCode == 0)
+        #expect(try await fx.mzt("wait", "doomed", "--timeout", "30").exitCode == 1)
+        #expect(try await fx.status("doomed").job.error != nil)
+        #expect(try await fx.mzt("wait", "fine", "--timeout", "30").exitCode == 0)
     }
 
     @Test func aCheckpointDeletedMidRunIsWrittenAgain() async throws {
@@ -183,12 +191,12 @@ struct FaultTests {
             sheet: {size: 1, total_items: 2}
             prompt: {template: "while [ ! -e \(gate) ]; do sleep 0.05; done"}
             """)
-        #expect(try fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("deleted") { $0.job.status == .running }
         let checkpoint = CheckpointStore.path(workspace: fx.workspace("deleted-ws"), jobID: "deleted")
         try FileManager.default.removeItem(atPath: checkpoint)
         FileManager.default.createFile(atPath: gate, contents: nil)
-        #expect(try fx.mzt("wait", "deleted", "--timeout", "30").exitCode == 0)
+        #expect(try await fx.mzt("wait", "deleted", "--timeout", "30").exitCode == 0)
         #expect(try CheckpointStore.read(from: checkpoint).status == .completed)
     }
 
@@ -201,11 +209,11 @@ struct FaultTests {
         try "#!/bin/bash\nhead -c 300000 /dev/urandom\necho '{\"result\": '\nhead -c 2000000 /dev/zero | tr '\\\\0' x\nexit 3\n"
             .write(toFile: module + "/run.sh", atomically: true, encoding: .utf8)
         chmod(module + "/run.sh", 0o755)
-        #expect(try fx.mzt("module", "install", module).exitCode == 0)
-        #expect(try fx.mzt("run", "garbage").exitCode == 0)
-        #expect(try fx.mzt("wait", "garbage", "--timeout", "60").exitCode == 1)
-        #expect(try fx.status("garbage").job.error?.contains("exit code 3") == true)
-        #expect(try fx.mzt("conductor-status").exitCode == 0)
+        #expect(try await fx.mzt("module", "install", module).exitCode == 0)
+        #expect(try await fx.mzt("run", "garbage").exitCode == 0)
+        #expect(try await fx.mzt("wait", "garbage", "--timeout", "60").exitCode == 1)
+        #expect(try await fx.status("garbage").job.error?.contains("exit code 3") == true)
+        #expect(try await fx.mzt("conductor-status").exitCode == 0)
     }
 }
 
@@ -219,13 +227,13 @@ struct SecurityTests {
             _ = try await client.call(RPCMethod.jobSubmit, params: SubmitParams(configPath: dotted), as: SubmitResult.self)
         }
         let escaping = try fx.score("escaping", "name: escaping\nworkspace: ../../elsewhere\nprompt: {template: \"true\"}\n")
-        let refused = try fx.mzt("submit", escaping)
+        let refused = try await fx.mzt("submit", escaping)
         #expect(refused.exitCode == 65)
         #expect(refused.stderr.contains(".."))
         let link = fx.dir.file("link-ws")
         symlink("/tmp", link)
         let linked = try fx.score("linked", "name: linked\nworkspace: ./link-ws\nprompt: {template: \"true\"}\n")
-        let result = try fx.mzt("submit", linked)
+        let result = try await fx.mzt("submit", linked)
         #expect(result.exitCode != 0)
         #expect(result.stderr.contains("symlink"))
         _ = path
@@ -242,7 +250,7 @@ struct SecurityTests {
             validations:
               - {type: command_succeeds, command: "test -s {workspace}/out.txt"}
             """)
-        #expect(try fx.mzt("submit", path, "--wait").exitCode == 0)
+        #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         #expect(FileManager.default.fileExists(atPath: dir + "/out.txt"))
         #expect(!FileManager.default.fileExists(atPath: marker))
     }

@@ -241,11 +241,11 @@ enum SpawnShims {
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
-    nonisolated(unsafe) static let chdirFunction: AddChdir? = {
+    static let chdirFunction: AddChdir? = {
         dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np").map { unsafeBitCast($0, to: AddChdir.self) }
     }()
 
-    nonisolated(unsafe) static let closefromFunction: AddClosefrom? = {
+    static let closefromFunction: AddClosefrom? = {
         dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddClosefrom.self) }
     }()
 
