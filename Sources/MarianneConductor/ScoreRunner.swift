@@ -101,7 +101,7 @@ actor ScoreRunner: JobRunner {
                 if stopRequest == nil, !pauseRequested {
                     skipDependentsOfFailures(plans)
                     if finishedOne, pauseBetween > 0, inFlight == 0 {
-                        try? await Task.sleep(nanoseconds: UInt64(pauseBetween * 1e9))
+                        await pauseUnlessStopped(pauseBetween)
                         finishedOne = false
                         continue
                     }
@@ -213,7 +213,7 @@ actor ScoreRunner: JobRunner {
                 await events.log(jobID: jobID, level: "WARNING", message: "sheet \(plan.number) rate limited; trying again in \(DurationFormatter.human(wait))")
                 checkpoint.sheets[i].status = .pending
                 persist()
-                try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                await pauseUnlessStopped(wait)
                 checkpoint.sheets[i].status = .running
                 continue
             }
@@ -221,7 +221,7 @@ actor ScoreRunner: JobRunner {
                 retriesUsed += 1
                 let delay = retry.delay(beforeRetry: retriesUsed)
                 persist()
-                try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                await pauseUnlessStopped(delay)
                 continue
             }
             if checkpoint.selfHealing, !healing {
@@ -233,6 +233,16 @@ actor ScoreRunner: JobRunner {
             setStatus(plan.number, .failed, error: reason)
             await events.log(jobID: jobID, level: "ERROR", message: "sheet \(plan.number) failed after \(attempt) attempt(s): \(reason)")
             return
+        }
+    }
+
+    /// Waits `seconds` (a retry backoff, a rate-limit wait), ending early when the job is
+    /// being stopped, so a cancel never waits for a long backoff.
+    private func pauseUnlessStopped(_ seconds: Double) async {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while stopRequest == nil, ContinuousClock.now < deadline {
+            let left = deadline - ContinuousClock.now
+            try? await Task.sleep(for: min(left, .milliseconds(50)))
         }
     }
 

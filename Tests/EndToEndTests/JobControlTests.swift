@@ -193,3 +193,21 @@ struct JobControlTests {
         #expect(try await fx.mzt("health", "h").stdout.contains("alive"))
     }
 }
+
+@Suite(.serialized)
+struct CancelDuringBackoffTests {
+    @Test func cancelDoesNotWaitForARetryBackoff() async throws {
+        let fx = try await JobFixture()
+        let path = try fx.score("patient", """
+            name: patient
+            workspace: ./patient-ws
+            prompt: {template: "echo try >> tries.txt; false"}
+            retry: {max_retries: 3, base_delay_seconds: 60, max_delay_seconds: 60}
+            """)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        try await fx.waitForFile(fx.workspace("patient-ws") + "/tries.txt")
+        let started = Date()
+        #expect(try await fx.mzt("cancel", "patient", "--wait").stdout.contains("cancelled"))
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
