@@ -30,16 +30,20 @@ public final class TestConductor: @unchecked Sendable {
         return ".build/debug/mzt"
     }
 
-    private init(home: String) {
+    /// Extra environment the conductor is started with (for example a `PATH` with fakes).
+    public let environment: [String: String]
+
+    private init(home: String, environment: [String: String]) {
         self.home = home
+        self.environment = environment
     }
 
     /// Creates a temporary home (short, so the socket path fits), writes `settings` to
     /// conductor.yaml, and starts the conductor.
-    public static func start(settings: String? = nil) async throws -> TestConductor {
+    public static func start(settings: String? = nil, environment: [String: String] = [:]) async throws -> TestConductor {
         var template = Array("/tmp/mzt-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
-        let conductor = TestConductor(home: String(cString: made))
+        let conductor = TestConductor(home: String(cString: made), environment: environment)
         if let settings {
             try settings.write(toFile: conductor.home + "/conductor.yaml", atomically: true, encoding: .utf8)
         }
@@ -49,7 +53,7 @@ public final class TestConductor: @unchecked Sendable {
 
     /// Starts the conductor again on the same home.
     public func restart() async throws {
-        let result = try await run(["start"])
+        let result = try await Self.run(Self.binary, ["start"], environment: environment.merging(["MZT_HOME": home]) { $1 })
         guard result.exitCode == 0 else {
             throw TestFailure("mzt start failed (\(result.exitCode)): \(result.stderr)")
         }

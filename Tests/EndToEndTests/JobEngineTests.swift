@@ -138,10 +138,9 @@ struct JobEngineTests {
     }
 
     @Test func claudeBackendRunsTheAgentAndWaitsOutARateLimit() async throws {
-        let fx = try await JobFixture()
-        let bin = fx.dir.file("bin")
-        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        let fake = bin + "/claude"
+        let bin = try TemporaryDirectory(prefix: "mzt-bin")
+        defer { bin.remove() }
+        let fake = bin.file("claude")
         try """
             #!/bin/bash
             # First call: rate limited. Later calls: write the prompt.
@@ -149,15 +148,18 @@ struct JobEngineTests {
             echo "args: $*" > agent-output.txt
             """.write(toFile: fake, atomically: true, encoding: .utf8)
         chmod(fake, 0o755)
-        let path = try fx.score("agent", """
+        // The conductor finds `claude` on its PATH, like a user's would.
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let fx = try await JobFixture(environment: ["PATH": path])
+        let score = try fx.score("agent", """
             name: agent
             workspace: ./agent-ws
-            backend: {type: claude_cli, executable: \(fake), cli_args: ["--model", "test"], rate_limit_wait: 0.2s}
+            backend: {type: claude_cli, cli_args: ["--model", "test"], rate_limit_wait: 0.2s}
             prompt: {template: "Review sheet {{ sheet_num }}"}
             validations:
               - {type: content_contains, path: "{workspace}/agent-output.txt", pattern: "Review sheet 1"}
             """)
-        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        #expect(try await fx.mzt("submit", score).exitCode == 0)
         let wait = try await fx.mzt("wait", "agent", "--timeout", "30")
         let shown = try await fx.mzt("status", "agent").stdout
         #expect(wait.exitCode == 0, "\(shown)")

@@ -8,9 +8,9 @@ final class JobFixture: @unchecked Sendable {
     let conductor: TestConductor
     let dir: TemporaryDirectory
 
-    init(settings: String? = nil) async throws {
+    init(settings: String? = nil, environment: [String: String] = [:]) async throws {
         dir = try TemporaryDirectory(prefix: "mzt-jobs")
-        conductor = try await TestConductor.start(settings: settings)
+        conductor = try await TestConductor.start(settings: settings, environment: environment)
     }
 
     deinit {
