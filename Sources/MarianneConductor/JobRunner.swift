@@ -56,10 +56,19 @@ protocol JobRunner: Sendable {
     func snapshot() async -> JobCheckpoint
 }
 
+/// Where a score job stands, as the registry row shows it.
+struct SheetProgress: Sendable {
+    var currentSheet: Int?
+    var completedSheets: Int
+    var processGroups: [Int32]
+}
+
 /// Reports a runner's progress to whoever keeps the registry and the job log.
 protocol JobEventSink: Sendable {
     func progress(jobID: String, currentSheet: Int?, completedSheets: Int) async
     func log(jobID: String, level: String, message: String) async
+    /// A log entry, the job's progress and its running process groups, stored together.
+    func sheetEvent(jobID: String, level: String, message: String, progress: SheetProgress) async
     /// An `on_success: run_job` hook: submits the score at `path`.
     func submitFollowUp(jobID: String, path: String, relativeTo directory: String) async
     /// The process groups of the attempts now in flight.

@@ -18,6 +18,7 @@ extension JobScheduler {
         switch row.jobStatus {
         case .pending:
             queue.removeAll { $0 == id }
+            parsedScores[id] = nil
             try setStatus(id, .paused, pausedByUser: true)
             appendLog(id, level: "INFO", message: "job paused before it started")
             wakeWaiters(id)
@@ -132,6 +133,7 @@ extension JobScheduler {
         switch row.jobStatus {
         case .pending, .paused:
             queue.removeAll { $0 == id }
+            parsedScores[id] = nil
             try setStatus(id, .cancelled, pausedByUser: false)
             appendLog(id, level: "WARNING", message: "job cancelled")
             jobEnded(id)

@@ -4,18 +4,29 @@ import Logging
 import MarianneCore
 
 extension JobScheduler {
-    /// Appends an entry to the job's persisted log and hands it to its followers.
-    func appendLog(_ jobID: String, level: String, message: String) {
+    /// Appends an entry to the job's persisted log and hands it to its followers. Warnings
+    /// and errors also go to the conductor's own log.
+    func appendLog(_ jobID: String, level: String, message: String, progress: SheetProgress? = nil) {
         let seq = (logSeqs[jobID] ?? ((try? registry.lastLogSeq(jobID)) ?? 0)) + 1
         logSeqs[jobID] = seq
         let entry = LogEntry(seq: seq, timestamp: Date(), level: level.uppercased(), message: message)
         do {
-            try registry.appendLog(jobID, entry)
+            if let progress {
+                try registry.record(
+                    jobID, entry: entry, currentSheet: progress.currentSheet, completedSheets: progress.completedSheets,
+                    processGroups: progress.processGroups
+                )
+            } else {
+                try registry.appendLog(jobID, entry)
+            }
         } catch {
             logger.error("job log entry could not be stored", metadata: ["job": "\(jobID)", "error": "\(error)"])
         }
         logHub.publish(jobID, entry)
-        logger.log(level: Logger.Level(jobLevel: level), "\(message)", metadata: ["job": "\(jobID)"])
+        let severity = Logger.Level(jobLevel: level)
+        if severity >= .warning {
+            logger.log(level: severity, "\(message)", metadata: ["job": "\(jobID)"])
+        }
     }
 
     /// Starts a fresh history for a job id that runs again from scratch.

@@ -28,6 +28,8 @@ public actor JobScheduler {
     /// Last log sequence number per job.
     var logSeqs: [String: Int] = [:]
     let logHub = JobLogHub()
+    /// Scores parsed at submission, kept until their job starts so they are not parsed twice.
+    var parsedScores: [String: LoadedScore] = [:]
     /// Modules registered in-process by the program that built the scheduler.
     let builtinModules: [String: JobModule]
     let startedAt = Date()
@@ -96,6 +98,7 @@ public actor JobScheduler {
             appendLog(jobID, level: "WARNING", message: "score: \(warning)")
         }
         appendLog(jobID, level: "INFO", message: "job queued (\(loaded.sheets.count) sheets)")
+        parsedScores[jobID] = loaded
         queue.append(jobID)
         dispatch()
         let status: JobStatus = active[jobID] != nil ? .running : .pending
@@ -196,11 +199,17 @@ public actor JobScheduler {
         if checkpoint.kind == "module" {
             runner = try moduleRunner(jobID: jobID, checkpoint: checkpoint, checkpointPath: checkpointPath)
         } else {
-            let loaded = try ScoreLoader.load(
-                yaml: checkpoint.configSnapshot,
-                baseDirectory: checkpoint.configPath.map { ($0 as NSString).deletingLastPathComponent } ?? checkpoint.workspace,
-                path: checkpoint.configPath, workspaceOverride: checkpoint.workspace
-            )
+            let loaded: LoadedScore
+            if let parsed = parsedScores.removeValue(forKey: jobID), parsed.source == checkpoint.configSnapshot,
+               parsed.workspace == checkpoint.workspace {
+                loaded = parsed
+            } else {
+                loaded = try ScoreLoader.load(
+                    yaml: checkpoint.configSnapshot,
+                    baseDirectory: checkpoint.configPath.map { ($0 as NSString).deletingLastPathComponent } ?? checkpoint.workspace,
+                    path: checkpoint.configPath, workspaceOverride: checkpoint.workspace
+                )
+            }
             runner = ScoreRunner(
                 jobID: jobID, loaded: loaded, checkpoint: checkpoint, checkpointPath: checkpointPath,
                 killGrace: settings.killGraceSeconds, events: self
@@ -218,6 +227,7 @@ public actor JobScheduler {
         }
         active[jobID] = Active(runner: runner, task: task)
         appendLog(jobID, level: "INFO", message: "job started")
+        logger.info("job started", metadata: ["job": "\(jobID)"])
     }
 
     private func runnerFinished(_ jobID: String, outcome: RunOutcome) {
@@ -233,6 +243,7 @@ public actor JobScheduler {
         case .paused: appendLog(jobID, level: "INFO", message: "job paused")
         case .interrupted: appendLog(jobID, level: "INFO", message: "job interrupted by conductor shutdown; it resumes when the conductor starts again")
         }
+        logger.info("job ended", metadata: ["job": "\(jobID)", "status": "\(outcome.status.rawValue)"])
         if outcome.status.isTerminal {
             jobEnded(jobID)
         } else {
@@ -266,6 +277,10 @@ extension JobScheduler: JobEventSink {
 
     func log(jobID: String, level: String, message: String) async {
         appendLog(jobID, level: level, message: message)
+    }
+
+    func sheetEvent(jobID: String, level: String, message: String, progress: SheetProgress) async {
+        appendLog(jobID, level: level, message: message, progress: progress)
     }
 
     func processGroups(jobID: String, groups: [Int32]) async {

@@ -27,6 +27,21 @@ extension Registry {
         }
     }
 
+    /// One transaction for a sheet event: its log entry, the progress, the process groups.
+    func record(_ jobID: String, entry: LogEntry, currentSheet: Int?, completedSheets: Int, processGroups: [Int32]) throws {
+        let groups = processGroups.isEmpty ? nil : processGroups.map(String.init).joined(separator: ",")
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO job_logs (job_id, seq, ts, level, message) VALUES (?, ?, ?, ?, ?)",
+                arguments: [jobID, entry.seq, entry.timestamp.timeIntervalSince1970, entry.level, entry.message]
+            )
+            try db.execute(
+                sql: "UPDATE jobs SET current_sheet = ?, completed_sheets = ?, process_groups = ? WHERE id = ?",
+                arguments: [currentSheet, completedSheets, groups, jobID]
+            )
+        }
+    }
+
     func lastLogSeq(_ jobID: String) throws -> Int {
         try pool.read { db in
             try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM job_logs WHERE job_id = ?", arguments: [jobID]) ?? 0

@@ -183,8 +183,10 @@ actor ScoreRunner: JobRunner {
             let attempt = checkpoint.sheets[i].attempts
             checkpoint.sheets[i].startedAt = Date()
             checkpoint.sheets[i].finishedAt = nil
-            await events.log(jobID: jobID, level: "INFO", message: "sheet \(plan.number) started (attempt \(attempt))")
-            await events.progress(jobID: jobID, currentSheet: plan.number, completedSheets: completedCount)
+            await events.sheetEvent(
+                jobID: jobID, level: "INFO", message: "sheet \(plan.number) started (attempt \(attempt))",
+                progress: SheetProgress(currentSheet: plan.number, completedSheets: completedCount, processGroups: runningGroups)
+            )
 
             let events = self.events
             let jobID = self.jobID
@@ -196,18 +198,25 @@ actor ScoreRunner: JobRunner {
                 }
             )
             children[plan.number] = nil
-            await events.processGroups(jobID: jobID, groups: children.values.map(\.processGroup))
-            guard stopRequest == nil else { return sheetInterrupted(plan.number) }
+            guard stopRequest == nil else {
+                await events.processGroups(jobID: jobID, groups: runningGroups)
+                return sheetInterrupted(plan.number)
+            }
             record(result, for: plan.number)
 
             if result.succeeded {
                 setStatus(plan.number, .completed)
-                await events.log(jobID: jobID, level: "INFO", message: "sheet \(plan.number) completed (attempt \(attempt), exit code 0)")
-                await events.progress(jobID: jobID, currentSheet: nil, completedSheets: completedCount)
+                await events.sheetEvent(
+                    jobID: jobID, level: "INFO", message: "sheet \(plan.number) completed (attempt \(attempt), exit code 0)",
+                    progress: SheetProgress(currentSheet: nil, completedSheets: completedCount, processGroups: runningGroups)
+                )
                 return
             }
             let reason = result.failure ?? "failed"
-            await events.log(jobID: jobID, level: "WARNING", message: "sheet \(plan.number) attempt \(attempt) failed: \(reason)")
+            await events.sheetEvent(
+                jobID: jobID, level: "WARNING", message: "sheet \(plan.number) attempt \(attempt) failed: \(reason)",
+                progress: SheetProgress(currentSheet: plan.number, completedSheets: completedCount, processGroups: runningGroups)
+            )
             if result.rateLimited {
                 let wait = loaded.score.backend.rateLimitWaitSeconds
                 await events.log(jobID: jobID, level: "WARNING", message: "sheet \(plan.number) rate limited; trying again in \(DurationFormatter.human(wait))")
@@ -246,13 +255,17 @@ actor ScoreRunner: JobRunner {
         }
     }
 
+    private var runningGroups: [Int32] {
+        children.values.map(\.processGroup)
+    }
+
     private var completedCount: Int {
         checkpoint.sheets.count(where: { $0.status == .completed })
     }
 
     private func attach(_ child: ChildProcess, to number: Int) async {
         children[number] = child
-        await events.processGroups(jobID: jobID, groups: children.values.map(\.processGroup))
+        await events.processGroups(jobID: jobID, groups: runningGroups)
         if let i = index(of: number) {
             // Kept in memory for now; the registry has it on disk for recovery.
             checkpoint.sheets[i].processGroup = child.processGroup
