@@ -23,7 +23,7 @@ struct ModuleInstallCommand: AsyncParsableCommand {
     @Argument(help: "The module folder.") var path: String
 
     func run() async throws {
-        let absolute = SubmitCommand.absolute(path, cwd: FileManager.default.currentDirectoryPath)
+        let absolute = path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
         try await global.withClient { client in
             let info = try await client.call(RPCMethod.moduleInstall, params: ModuleInstallParams(path: absolute), as: ModuleInfo.self)
             print(global.json ? Render.json(info) : "installed \(info.id) \(info.version)")

@@ -43,7 +43,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cwd = FileManager.default.currentDirectoryPath
-        let workspacePath = workspace.map { Self.absolute($0, cwd: cwd) }
+        let workspacePath = workspace.map { $0.absolutePath(relativeTo: cwd) }
         if dryRun { return try dryRunPlan(cwd: cwd, workspace: workspacePath) }
         var params = SubmitParams(
             workspace: workspacePath, startSheet: startSheet, selfHealing: selfHealing ? true : nil,
@@ -52,7 +52,7 @@ struct SubmitCommand: AsyncParsableCommand {
         if score == "-" {
             params.configContent = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         } else {
-            let path = Self.absolute(score, cwd: cwd)
+            let path = score.absolutePath(relativeTo: cwd)
             guard FileManager.default.isReadableFile(atPath: path) else {
                 FileHandle.standardError.write(Data("Error: cannot read \(score): no such file or not readable\n".utf8))
                 throw ExitCode(ExitCodes.cannotRead)
@@ -95,7 +95,7 @@ struct SubmitCommand: AsyncParsableCommand {
                 let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 loaded = try ScoreLoader.load(yaml: text, baseDirectory: cwd, workspaceOverride: workspace)
             } else {
-                loaded = try ScoreLoader.load(path: Self.absolute(score, cwd: cwd), workspaceOverride: workspace)
+                loaded = try ScoreLoader.load(path: score.absolutePath(relativeTo: cwd), workspaceOverride: workspace)
             }
         } catch let error as ScoreValidationError {
             for problem in error.problems { FileHandle.standardError.write(Data("\(score): \(problem)\n".utf8)) }
@@ -105,11 +105,5 @@ struct SubmitCommand: AsyncParsableCommand {
             throw ExitCode(ExitCodes.cannotRead)
         }
         print(PlanPrinter.render(loaded, jobID: id ?? loaded.score.name))
-    }
-
-    static func absolute(_ path: String, cwd: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
-        let joined = expanded.hasPrefix("/") ? expanded : (cwd as NSString).appendingPathComponent(expanded)
-        return joined.lexicallyNormalized
     }
 }

@@ -46,7 +46,7 @@ struct ValidateCommand: ParsableCommand {
 
     /// The report and the exit code for a score file.
     static func check(path: String) -> (result: Report, exitCode: Int32, readError: String?) {
-        let absolute = SubmitCommand.absolute(path, cwd: FileManager.default.currentDirectoryPath)
+        let absolute = path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
         let text: String
         do {
             text = try ScoreLoader.read(path: absolute)

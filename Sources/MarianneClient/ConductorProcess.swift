@@ -5,17 +5,7 @@ import MarianneProtocol
 public enum ConductorProcess {
     /// The pid of the conductor holding the home's pid-file lock, if one runs.
     public static func runningPid(home: ConductorHome) -> Int32? {
-        let fd = open(home.pidPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return nil
-        }
-        var buffer = [UInt8](repeating: 0, count: 32)
-        let count = pread(fd, &buffer, buffer.count, 0)
-        guard count > 0 else { return nil }
-        return Int32(String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        home.runningPid()
     }
 
     /// True while `pid` runs (a zombie counts as gone).

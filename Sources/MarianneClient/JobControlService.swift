@@ -34,7 +34,7 @@ public final class JobControlService: Sendable {
     private func submit(path: String, workspace: String?, startSheet: Int, selfHealing: Bool) async throws -> SubmitResult {
         let cwd = FileManager.default.currentDirectoryPath
         let params = SubmitParams(
-            configPath: path, workspace: workspace.map { Self.absolute($0, cwd: cwd) }, startSheet: startSheet,
+            configPath: path, workspace: workspace.map { $0.absolutePath(relativeTo: cwd) }, startSheet: startSheet,
             selfHealing: selfHealing, baseDirectory: cwd
         )
         return try await client.call(RPCMethod.jobSubmit, params: params, as: SubmitResult.self)
@@ -68,7 +68,7 @@ public final class JobControlService: Sendable {
         guard !path.split(separator: "/").contains("..") else {
             throw ConfigPathError(description: "config path must not contain '..': \(path)")
         }
-        let absolute = Self.absolute(path, cwd: FileManager.default.currentDirectoryPath)
+        let absolute = path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw ConfigPathError(description: "config file not found: \(path)")
@@ -76,9 +76,6 @@ public final class JobControlService: Sendable {
         return absolute
     }
 
-    static func absolute(_ path: String, cwd: String) -> String {
-        path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path)
-    }
 
     /// Writes content to a new 0600 file under the temp directory.
     static func writeTemporaryConfig(_ content: String) throws -> String {

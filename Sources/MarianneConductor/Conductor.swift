@@ -152,6 +152,6 @@ public final class Conductor: @unchecked Sendable {
 extension Conductor {
     /// The pid of the conductor holding the home's pid-file lock, if one runs.
     public static func runningPid(home: ConductorHome) -> Int32? {
-        ConductorFiles.runningPid(home: home)
+        home.runningPid()
     }
 }

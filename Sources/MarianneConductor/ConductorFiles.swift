@@ -71,7 +71,7 @@ struct ConductorFiles {
             throw ConductorStartError(kind: .unusableHome, description: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let pid = Self.readPid(fd)
+            let pid = ConductorHome.readPid(fd)
             close(fd)
             throw ConductorStartError(kind: .alreadyRunning(pid: pid), description: "conductor already running (pid \(pid))")
         }
@@ -80,26 +80,6 @@ struct ConductorFiles {
         _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
         fsync(fd)
         pidFD = fd
-    }
-
-    static func readPid(_ fd: Int32) -> Int32 {
-        var buffer = [UInt8](repeating: 0, count: 32)
-        let count = pread(fd, &buffer, buffer.count, 0)
-        guard count > 0 else { return 0 }
-        return Int32(String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
-    /// The pid in the pid file, if a conductor holds its lock.
-    static func runningPid(home: ConductorHome) -> Int32? {
-        let fd = open(home.pidPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return nil
-        }
-        let pid = readPid(fd)
-        return pid > 0 ? pid : nil
     }
 
     /// We hold the lock, so a socket file left there belongs to a dead conductor.

@@ -54,24 +54,19 @@ public enum ScoreLoader {
         if score.pauseBetweenSheetsSeconds < 0 { score.pauseBetweenSheetsSeconds = 0 }
         let workspace: String
         if let workspaceOverride {
-            workspace = absolute(workspaceOverride, base: FileManager.default.currentDirectoryPath)
+            workspace = workspaceOverride.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
         } else {
-            workspace = absolute(score.workspace, base: baseDirectory)
+            workspace = score.workspace.absolutePath(relativeTo: baseDirectory)
         }
         let errors = parser.problems.filter { $0.severity == .error }
         guard errors.isEmpty else { return (nil, parser.problems) }
         let loaded = LoadedScore(
-            score: score, source: yaml, path: path.map { absolute($0, base: FileManager.default.currentDirectoryPath) },
+            score: score, source: yaml, path: path.map { $0.absolutePath(relativeTo: FileManager.default.currentDirectoryPath) },
             workspace: workspace, sheets: sheets, warnings: parser.problems.filter { $0.severity == .warning }
         )
         return (loaded, parser.problems)
     }
 
-    static func absolute(_ path: String, base: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
-        let joined = expanded.hasPrefix("/") ? expanded : (base as NSString).appendingPathComponent(expanded)
-        return joined.lexicallyNormalized
-    }
 
     public static func read(path: String) throws -> String {
         var info = stat()

@@ -17,10 +17,27 @@ public struct ConductorHome: Sendable, Equatable {
     }
 
     static func absolute(_ path: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
-        if expanded.hasPrefix("/") { return expanded.lexicallyNormalized }
-        let cwd = FileManager.default.currentDirectoryPath
-        return (cwd as NSString).appendingPathComponent(expanded).lexicallyNormalized
+        path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
+    }
+
+    /// The pid of the conductor holding this home's pid-file lock, if one runs.
+    public func runningPid() -> Int32? {
+        let fd = open(pidPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return nil
+        }
+        return Self.readPid(fd)
+    }
+
+    /// The pid written in an open pid file.
+    public static func readPid(_ fd: Int32) -> Int32 {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = pread(fd, &buffer, buffer.count, 0)
+        guard count > 0 else { return 0 }
+        return Int32(String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     public var socketPath: String { path("conductor.sock") }
@@ -34,6 +51,12 @@ public struct ConductorHome: Sendable, Equatable {
 }
 
 extension String {
+    /// This path made absolute against `base` (with `~` expanded), then lexically normalized.
+    public func absolutePath(relativeTo base: String) -> String {
+        let expanded = (self as NSString).expandingTildeInPath
+        return (expanded.hasPrefix("/") ? expanded : (base as NSString).appendingPathComponent(expanded)).lexicallyNormalized
+    }
+
     /// The absolute path with `.`, `..` and repeated slashes removed, without resolving
     /// symlinks (so a symlink can still be seen, and refused, where it matters).
     public var lexicallyNormalized: String {
