@@ -20,25 +20,7 @@ struct PauseCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             let result = try await client.call(RPCMethod.jobPause, params: PauseParams(jobID: jobID, now: now ? true : nil), as: JobActionResult.self)
-            var status = result.status
-            if wait, status != .paused {
-                let waited = try await client.call(
-                    RPCMethod.jobWait, params: WaitParams(jobID: jobID, timeout: timeout), as: WaitResult.self,
-                    timeout: timeout.map { $0 + 5 } ?? .infinity
-                )
-                status = waited.job.status
-                if waited.timedOut {
-                    FileHandle.standardError.write(Data("Error: \(jobID) did not pause within \(timeout ?? 0)s\n".utf8))
-                    throw ExitCode(ExitCodes.busy)
-                }
-            }
-            if global.json {
-                var shown = result
-                shown.status = status
-                print(Render.json(shown))
-            } else {
-                print(wait ? "\(jobID) \(status.rawValue)" : result.message)
-            }
+            try await JobActionOutput.finish(result, client: client, global: global, wait: wait && result.status != .paused, timeout: timeout, action: "pause")
         }
     }
 }
@@ -77,18 +59,30 @@ struct CancelCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             let result = try await client.call(RPCMethod.jobCancel, params: JobIDParams(jobID: jobID), as: JobActionResult.self)
-            var status = result.status
-            if wait, !status.isTerminal {
-                status = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: jobID), as: WaitResult.self, timeout: .infinity).job.status
-            }
-            if global.json {
-                var shown = result
-                shown.status = status
-                print(Render.json(shown))
-            } else {
-                print(wait ? "\(jobID) \(status.rawValue)" : result.message)
-            }
+            try await JobActionOutput.finish(result, client: client, global: global, wait: wait && !result.status.isTerminal, timeout: nil, action: "end")
         }
+    }
+}
+
+/// What pause and cancel print, after waiting for the job to settle when asked.
+enum JobActionOutput {
+    static func finish(
+        _ result: JobActionResult, client: DaemonClient, global: GlobalOptions, wait: Bool, timeout: Double?, action: String
+    ) async throws {
+        var shown = result
+        if wait {
+            let waited = try await client.call(
+                RPCMethod.jobWait, params: WaitParams(jobID: result.jobID, timeout: timeout), as: WaitResult.self,
+                timeout: timeout.map { $0 + 5 } ?? .infinity
+            )
+            if waited.timedOut {
+                FileHandle.standardError.write(Data("Error: \(result.jobID) did not \(action) within \(timeout ?? 0)s\n".utf8))
+                throw ExitCode(ExitCodes.busy)
+            }
+            shown.status = waited.job.status
+            shown.message = "\(result.jobID) \(waited.job.status.rawValue)"
+        }
+        print(global.json ? Render.json(shown) : shown.message)
     }
 }
 
