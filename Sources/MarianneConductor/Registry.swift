@@ -61,6 +61,8 @@ final class Registry: Sendable {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A small page cache per connection: the registry is small and hot.
+            try db.execute(sql: "PRAGMA cache_size = -256")
         }
         config.maximumReaderCount = 2
         pool = try DatabasePool(path: path, configuration: config)
