@@ -71,6 +71,10 @@ final class Bench {
         figures.append(Figure.samples("mzt conductor-status, whole process", statuses, target: "<= 3 ms", limitMs: 3))
 
         let one = score("one", sheets: 1)
+        let submits = (0..<count(50)).map { i in
+            Measure.time { Measure.run(mzt, ["submit", one, "--id", "submit-\(i)"], environment: env) }
+        }
+        figures.append(Figure.samples("mzt submit, whole process", submits, target: "-"))
         var singles: [Double] = []
         for i in 0..<count(50) {
             singles.append(try await Measure.time { try await runJob(client, path: one, id: "one-\(i)") })

@@ -40,7 +40,7 @@ enum Peers {
         }
         return [
             Figure.samples("task-spooler: listing" + ratio("mzt list", Measure.percentile(listing, 0.5) * 1000), listing, target: "-"),
-            Figure.samples("task-spooler: one submit", submits, target: "-"),
+            Figure.samples("task-spooler: one submit" + ratio("mzt submit", Measure.percentile(submits, 0.5) * 1000), submits, target: "-"),
             Figure.samples("task-spooler: submit to done, 1 true job" + ratio("1-sheet", Measure.percentile(done, 0.5) * 1000), done, target: "-"),
             Figure(name: "task-spooler: \(jobs) true jobs" + ratio("\(jobs) 1-sheet", rate), unit: "jobs/s", median: rate, p90: rate, target: "-", met: nil),
         ]
