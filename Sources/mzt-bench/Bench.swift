@@ -75,6 +75,9 @@ final class Bench {
             Measure.time { Measure.run(mzt, ["submit", one, "--id", "submit-\(i)"], environment: env) }
         }
         figures.append(Figure.samples("mzt submit, whole process", submits, target: "-"))
+        for i in 0..<submits.count {
+            _ = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: "submit-\(i)"), as: WaitResult.self, timeout: 600)
+        }
         var singles: [Double] = []
         for i in 0..<count(50) {
             singles.append(try await Measure.time { try await runJob(client, path: one, id: "one-\(i)") })
