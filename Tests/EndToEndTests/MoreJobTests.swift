@@ -198,3 +198,28 @@ struct CleanupTests {
         FileManager.default.createFile(atPath: gate, contents: nil)
     }
 }
+
+@Suite(.serialized)
+struct StatusWatchTests {
+    @Test func statusWatchRedrawsUntilTheJobEnds() async throws {
+        let fx = try await JobFixture()
+        let gate = fx.dir.file("gate")
+        let path = try fx.score("watched", """
+            name: watched
+            workspace: ./watched-ws
+            sheet: {size: 1, total_items: 2}
+            prompt: {template: "while [ ! -e \(gate) ]; do sleep 0.05; done"}
+            """)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        try await fx.waitForStatus("watched") { $0.job.status == .running }
+        let watching = Task { try await fx.mzt("status", "watched", "--watch") }
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let result = try await watching.value
+        // It returned by itself, once the job had ended, having drawn the final state last.
+        #expect(result.exitCode == 0)
+        let frames = result.stdout.components(separatedBy: "\u{1B}[H\u{1B}[2J").filter { !$0.isEmpty }
+        #expect(!frames.isEmpty)
+        #expect(frames.last?.contains("watched  completed") == true)
+        #expect(frames.last?.contains("[##############################] 2/2") == true)
+    }
+}
