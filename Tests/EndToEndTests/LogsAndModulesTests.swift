@@ -243,8 +243,15 @@ struct FollowReconnectTests {
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("steady") { $0.sheets.count == 3 && $0.sheets[1].status == .running }
+        let pid = try #require(fx.conductor.pid)
+        func sockets() -> Int {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            return fds.filter { ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) ?? "").hasPrefix("socket:") }.count
+        }
+        let before = sockets()
         let following = Task { try await fx.mzt("logs", "steady", "-f", "--json") }
-        try await Task.sleep(nanoseconds: 300_000_000)
+        // Kill the conductor once the follower is connected to it.
+        try await fx.conductor.waitUntil(timeout: 10) { sockets() > before }
         try fx.conductor.kill9()
         try await fx.conductor.restart()
         FileManager.default.createFile(atPath: gate, contents: nil)
