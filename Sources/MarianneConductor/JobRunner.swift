@@ -65,7 +65,6 @@ struct SheetProgress: Sendable {
 
 /// Reports a runner's progress to whoever keeps the registry and the job log.
 protocol JobEventSink: Sendable {
-    func progress(jobID: String, currentSheet: Int?, completedSheets: Int) async
     func log(jobID: String, level: String, message: String) async
     /// A log entry, the job's progress and its running process groups, stored together.
     func sheetEvent(jobID: String, level: String, message: String, progress: SheetProgress) async

@@ -3,11 +3,6 @@ import MarianneProtocol
 import MarianneCore
 
 extension JobScheduler: JobService {
-    /// Builds the scheduler for a conductor; the CLI hands this to `Conductor`.
-    public static func make(_ environment: ConductorEnvironment) async throws -> JobService? {
-        try JobScheduler(environment: environment)
-    }
-
     public nonisolated func registerMethods(on router: Router) {
         router.register(RPCMethod.jobSubmit, SubmitParams.self) { params, _ in try await self.submit(params) }
         router.register(RPCMethod.jobStatus, JobIDParams.self) { params, _ in try await self.status(params) }

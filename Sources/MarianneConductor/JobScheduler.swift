@@ -271,9 +271,6 @@ public actor JobScheduler {
 }
 
 extension JobScheduler: JobEventSink {
-    func progress(jobID: String, currentSheet: Int?, completedSheets: Int) async {
-        try? registry.updateProgress(jobID, currentSheet: currentSheet, completedSheets: completedSheets)
-    }
 
     func log(jobID: String, level: String, message: String) async {
         appendLog(jobID, level: level, message: message)

@@ -192,13 +192,4 @@ extension Registry {
             try db.execute(sql: "UPDATE jobs SET process_groups = ? WHERE id = ?", arguments: [text, id])
         }
     }
-
-    func updateProgress(_ id: String, currentSheet: Int?, completedSheets: Int) throws {
-        try pool.write { db in
-            try db.execute(
-                sql: "UPDATE jobs SET current_sheet = ?, completed_sheets = ? WHERE id = ?",
-                arguments: [currentSheet, completedSheets, id]
-            )
-        }
-    }
 }
