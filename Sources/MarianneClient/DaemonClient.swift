@@ -34,6 +34,11 @@ public final class DaemonClient: Sendable {
         do {
             try connection.send(Array(line))
         } catch {
+            // The conductor may have refused us before we spoke (another user): say why.
+            if let refusal = try? connection.readLine(deadline: Date().addingTimeInterval(0.5)),
+               let probe = try? JSONDecoder.wire.decode(Probe.self, from: Data(refusal)), let rpc = probe.error {
+                throw ClientError.rpc(rpc)
+            }
             // The conductor closed right as we connected (it was stopping): one retry.
             let retry = try SocketConnection.connect(path: socketPath, timeout: connectTimeout)
             defer { retry.close() }

@@ -11,8 +11,12 @@ public struct ConfigPathError: Error, CustomStringConvertible, Sendable, Equatab
 public final class JobControlService: Sendable {
     public let client: DaemonClient
 
-    public init(client: DaemonClient) {
+    /// Where inline config content is written before it is sent (default `$TMPDIR`, else /tmp).
+    public let temporaryDirectory: String
+
+    public init(client: DaemonClient, temporaryDirectory: String? = nil) {
         self.client = client
+        self.temporaryDirectory = temporaryDirectory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
     }
 
     /// Submits a score by path, or inline content (written to a private temp file that is
@@ -22,7 +26,7 @@ public final class JobControlService: Sendable {
         selfHealing: Bool = false
     ) async throws -> SubmitResult {
         if let configContent {
-            let path = try Self.writeTemporaryConfig(configContent)
+            let path = try Self.writeTemporaryConfig(configContent, in: temporaryDirectory)
             defer { unlink(path) }
             return try await submit(path: path, workspace: workspace, startSheet: startSheet, selfHealing: selfHealing)
         }
@@ -78,8 +82,7 @@ public final class JobControlService: Sendable {
 
 
     /// Writes content to a new 0600 file under the temp directory.
-    static func writeTemporaryConfig(_ content: String) throws -> String {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    static func writeTemporaryConfig(_ content: String, in base: String) throws -> String {
         var template = Array("\(base)/mzt-config-XXXXXX.yaml".utf8CString)
         let fd = mkstemps(&template, 5)
         guard fd >= 0 else { throw ConfigPathError(description: "cannot create a temporary config file in \(base)") }

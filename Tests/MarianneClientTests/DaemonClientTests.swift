@@ -39,9 +39,7 @@ struct DaemonClientTests {
         defer { dir.remove() }
         let tmp = dir.file("tmp")
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-        setenv("TMPDIR", tmp, 1)
-        defer { unsetenv("TMPDIR") }
-        let service = JobControlService(client: DaemonClient(socketPath: dir.file("none.sock")))
+        let service = JobControlService(client: DaemonClient(socketPath: dir.file("none.sock")), temporaryDirectory: tmp)
         await #expect(throws: ClientError.conductorNotRunning) {
             _ = try await service.startJob(configContent: "name: inline\nworkspace: ./ws\nprompt: {template: 'true'}\n")
         }
