@@ -17,10 +17,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(name: "mzt", dependencies: ["MarianneCLI"]),
-        .executableTarget(name: "mzt-conductor", dependencies: ["MarianneConductor"]),
+        .executableTarget(name: "mzt-conductor", dependencies: ["MarianneConductor", "MarianneGateway"]),
         .executableTarget(name: "mzt-bench", dependencies: ["MarianneClient", "MarianneProtocol"]),
         .target(
             name: "MarianneCLI",
@@ -44,6 +48,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "MarianneGateway",
+            dependencies: [
+                "MarianneConductor", "MarianneProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "MarianneTestSupport",
             dependencies: ["MarianneClient", "MarianneProtocol", "MarianneCore"]
         ),
@@ -52,6 +68,14 @@ let package = Package(
         .testTarget(name: "MarianneClientTests", dependencies: ["MarianneClient", "MarianneTestSupport"]),
         .testTarget(name: "MarianneConductorTests", dependencies: ["MarianneConductor", "MarianneTestSupport"]),
         .testTarget(name: "MarianneCLITests", dependencies: ["MarianneCLI", "MarianneTestSupport"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "MarianneClient", "MarianneProtocol", "MarianneTestSupport",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["MarianneClient", "MarianneProtocol", "MarianneCore", "MarianneTestSupport"]),
     ]
 )

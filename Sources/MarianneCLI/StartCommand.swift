@@ -19,16 +19,33 @@ struct StartCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the conductor to answer.")
     var timeout: Double = 15
 
+    @Option(name: .customLong("http"), help: ArgumentHelp(
+        "Also serve the HTTP gateway and status page on HOST:PORT (loopback only unless --http-allow-remote).",
+        valueName: "host:port"
+    ))
+    var http: String?
+
+    @Flag(name: .customLong("http-allow-remote"), help: "Allow --http on an address other machines can reach.")
+    var httpAllowRemote = false
+
+    private var conductorArguments: [String] {
+        (http.map { ["--http", $0] } ?? []) + (httpAllowRemote ? ["--http-allow-remote"] : [])
+    }
+
     func run() async throws {
         let home = global.home
         if let pid = ConductorProcess.runningPid(home: home) {
             FileHandle.standardError.write(Data("conductor already running (pid \(pid))\n".utf8))
             throw ExitCode(ExitCodes.failed)
         }
-        if foreground { ConductorProcess.execForeground(home: home) }
+        if httpAllowRemote && http == nil {
+            FileHandle.standardError.write(Data("Error: --http-allow-remote needs --http HOST:PORT\n".utf8))
+            throw ExitCode(ExitCodes.usage)
+        }
+        if foreground { ConductorProcess.execForeground(home: home, arguments: conductorArguments) }
         try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let logOffset = (try? FileManager.default.attributesOfItem(atPath: home.logPath)[.size] as? Int) ?? 0
-        let pid = try ConductorProcess.spawnDetached(home: home)
+        let pid = try ConductorProcess.spawnDetached(home: home, arguments: conductorArguments)
         let client = DaemonClient(socketPath: home.socketPath, connectTimeout: 1)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -37,6 +54,11 @@ struct StartCommand: AsyncParsableCommand {
                     print(Render.json(health))
                 } else {
                     print("conductor started (pid \(health.pid))")
+                    if http != nil, let status = try? await client.call(
+                        RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self, timeout: 2
+                    ), let url = status.httpURL {
+                        print("status page: \(url)/  (mzt http-token --url prints a link that logs in)")
+                    }
                 }
                 return
             }

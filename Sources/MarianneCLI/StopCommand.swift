@@ -112,6 +112,7 @@ struct ConductorStatusCommand: AsyncParsableCommand {
                 modules:  \(status.modules.isEmpty ? "none" : status.modules.joined(separator: ", "))
                 recovered at start: \(status.recoveredJobs)
                 """)
+            if let url = status.httpURL { print("http:     \(url)/") }
         }
     }
 }

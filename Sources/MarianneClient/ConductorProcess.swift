@@ -25,7 +25,7 @@ public enum ConductorProcess {
 
     /// Starts the conductor in a new session, detached from the terminal: stdin from
     /// /dev/null, output appended to conductor.log, no other descriptor inherited.
-    public static func spawnDetached(home: ConductorHome) throws -> Int32 {
+    public static func spawnDetached(home: ConductorHome, arguments: [String] = []) throws -> Int32 {
         let executable = Self.executable
         guard access(executable, X_OK) == 0 else {
             throw ConfigPathError(description: "\(executable) is missing; install mzt-conductor next to mzt")
@@ -47,7 +47,7 @@ public enum ConductorProcess {
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         var environment = ProcessInfo.processInfo.environment
         environment["MZT_HOME"] = home.root
-        let argv: [UnsafeMutablePointer<CChar>?] = [executable, "--home", home.root].map { (text: String) in strdup(text) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable, "--home", home.root] + arguments).map { (text: String) in strdup(text) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
@@ -62,9 +62,9 @@ public enum ConductorProcess {
     }
 
     /// Replaces this process with the conductor (for `mzt start --foreground`).
-    public static func execForeground(home: ConductorHome) -> Never {
+    public static func execForeground(home: ConductorHome, arguments: [String] = []) -> Never {
         let executable = Self.executable
-        let argv: [UnsafeMutablePointer<CChar>?] = [executable, "--home", home.root].map { (text: String) in strdup(text) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable, "--home", home.root] + arguments).map { (text: String) in strdup(text) } + [nil]
         execv(executable, argv)
         FileHandle.standardError.write(Data("Error: cannot run \(executable): \(String(cString: strerror(errno)))\n".utf8))
         exit(1)

@@ -15,6 +15,8 @@ public final class Conductor: @unchecked Sendable {
     public let settings: ConductorSettings
     private var logger: Logger
     private let makeJobService: (@Sendable (ConductorEnvironment) async throws -> JobService?)?
+    private let makeFrontend: (@Sendable (ConductorEnvironment, Router) async throws -> any ConductorFrontend)?
+    private var frontend: (any ConductorFrontend)?
     private let lock = NSLock()
     private var state = State.starting
     private var files: ConductorFiles
@@ -27,10 +29,14 @@ public final class Conductor: @unchecked Sendable {
 
     /// - Parameter makeJobService: builds the job side once the home is set up; without
     ///   one, every `job.*` method answers method-not-found.
+    /// - Parameter makeFrontend: starts another way in to the same methods (the HTTP
+    ///   gateway) once the socket serves; failing to start it fails the start.
     public init(
         home: ConductorHome, settings: ConductorSettings, logger: Logger? = nil,
-        makeJobService: (@Sendable (ConductorEnvironment) async throws -> JobService?)? = nil
+        makeJobService: (@Sendable (ConductorEnvironment) async throws -> JobService?)? = nil,
+        makeFrontend: (@Sendable (ConductorEnvironment, Router) async throws -> any ConductorFrontend)? = nil
     ) {
+        self.makeFrontend = makeFrontend
         self.home = home
         self.settings = settings
         self.logger = logger ?? Logger(label: "marianne.conductor")
@@ -68,6 +74,16 @@ public final class Conductor: @unchecked Sendable {
             files.release()
             throw error
         }
+        if let makeFrontend {
+            do {
+                frontend = try await makeFrontend(ConductorEnvironment(home: home, settings: settings, logger: logger), router)
+            } catch {
+                await server.shutdown()
+                await jobService?.shutdown(grace: 0)
+                files.release()
+                throw ConductorStartError(kind: .httpGateway, description: "the HTTP gateway could not start: \(error)")
+            }
+        }
         installSignalHandlers()
         transition(to: .running)
         onReady?()
@@ -76,6 +92,7 @@ public final class Conductor: @unchecked Sendable {
         let requestedGrace = await waitForShutdown()
         transition(to: .shuttingDown)
         await server.stopAccepting()
+        await frontend?.stop()
         recovery.cancel()
         await jobService?.shutdown(grace: requestedGrace ?? settings.shutdownGraceSeconds)
         await server.shutdown()
@@ -137,7 +154,8 @@ public final class Conductor: @unchecked Sendable {
                 pid: getpid(), version: marianneVersion, uptimeSeconds: uptime, uptime: DurationFormatter.human(uptime),
                 rssBytes: ProcFS.residentBytes(pid: getpid()) ?? 0, home: self.home.root,
                 jobsByStatus: summary.jobsByStatus, runningJobs: summary.runningJobs, modules: summary.modules,
-                recoveredJobs: summary.recoveredJobs, maxConcurrentJobs: self.settings.maxConcurrentJobs
+                recoveredJobs: summary.recoveredJobs, maxConcurrentJobs: self.settings.maxConcurrentJobs,
+                httpURL: self.frontend?.url
             )
         }
         router.register(RPCMethod.conductorShutdown, ShutdownParams.self) { [unowned self] params, _ in
@@ -154,4 +172,12 @@ extension Conductor {
     public static func runningPid(home: ConductorHome) -> Int32? {
         home.runningPid()
     }
+}
+
+/// Another way in to the conductor's methods, started after the socket and stopped before
+/// the jobs are.
+public protocol ConductorFrontend: Sendable {
+    /// Where clients reach it, e.g. `http://127.0.0.1:8420`.
+    var url: String { get }
+    func stop() async
 }

@@ -9,6 +9,7 @@ public struct ConductorStartError: Error, Sendable, CustomStringConvertible {
         case socketPathTooLong
         case symlinkRefused
         case settings
+        case httpGateway
     }
 
     public var kind: Kind

@@ -70,6 +70,29 @@ public final class Router: @unchecked Sendable {
         lock.withLock { handlers[method] }
     }
 
+    /// Calls a method in process, exactly as a socket request would, and decodes its result.
+    /// Errors come out as the `RPCError` the socket client would have received.
+    public func invoke<P: Codable & Sendable, R: Codable & Sendable>(
+        _ method: String, _ params: P, as: R.Type = R.self, context: RequestContext
+    ) async throws(RPCError) -> R {
+        guard let handler = handler(for: method) else { throw RPCError(.methodNotFound, "method not found: \(method)") }
+        let response: RPCResponse<R>
+        do {
+            let request = try JSONEncoder.wire.encode(RPCRequest(id: .int(1), method: method, params: params))
+            let line = try await handler(Array(request), context)
+            response = try JSONDecoder.wire.decode(RPCResponse<R>.self, from: Data(line))
+        } catch let error as RPCError {
+            throw error
+        } catch let error as DecodingError {
+            throw RPCError(.invalidParams, "invalid params: \(RequestDispatcher.describe(error))")
+        } catch {
+            throw RPCError(.internalError, "internal error: \(error)")
+        }
+        if let error = response.error { throw error }
+        guard let result = response.result else { throw RPCError(.internalError, "internal error: \(method) gave no result") }
+        return result
+    }
+
     public var methods: [String] {
         lock.withLock { handlers.keys.sorted() }
     }

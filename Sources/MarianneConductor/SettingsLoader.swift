@@ -5,7 +5,7 @@ import Yams
 
 extension ConductorSettings {
     static let keys: Set<String> = [
-        "max_concurrent_jobs", "cleanup_age", "kill_grace_seconds", "max_message_bytes", "shutdown_grace_seconds",
+        "max_concurrent_jobs", "cleanup_age", "kill_grace_seconds", "max_message_bytes", "shutdown_grace_seconds", "http",
     ]
 
     /// Reads `conductor.yaml`; a missing file gives the defaults, a bad one a clear error.
@@ -49,10 +49,41 @@ extension ConductorSettings {
             case "max_message_bytes":
                 guard let bytes = value.int, bytes >= 1024 else { throw fail("max_message_bytes must be an integer of at least 1024\(line)") }
                 settings.maxMessageBytes = bytes
+            case "http":
+                settings.http = try http(value, fail: { fail("http: \($0)\(line)") })
             default:
                 throw fail("unknown setting \(key)\(line); known settings: \(keys.sorted().joined(separator: ", "))")
             }
         }
         return settings
+    }
+
+    /// `http: 127.0.0.1:8420` or `http: {listen: ..., allow_remote: true}`.
+    private static func http(_ node: Node, fail: (String) -> ConductorStartError) throws -> HTTPListenSettings? {
+        var listen: String?
+        var allowRemote = false
+        switch node {
+        case .scalar:
+            if node.null != nil { return nil }
+            listen = node.int.map { "127.0.0.1:\($0)" } ?? node.string
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                switch key.string ?? "" {
+                case "listen": listen = value.int.map { "127.0.0.1:\($0)" } ?? value.string
+                case "allow_remote":
+                    guard let flag = value.bool else { throw fail("allow_remote must be true or false") }
+                    allowRemote = flag
+                default: throw fail("unknown key \(key.string ?? ""); known keys: allow_remote, listen")
+                }
+            }
+        default:
+            throw fail("expected HOST:PORT or a mapping with listen and allow_remote")
+        }
+        guard let listen else { throw fail("listen is missing (HOST:PORT)") }
+        do {
+            return try HTTPListenSettings.parse(listen, allowRemote: allowRemote)
+        } catch {
+            throw fail(error.description)
+        }
     }
 }

@@ -46,8 +46,10 @@ public struct ConductorHome: Sendable, Equatable {
     public var registryPath: String { path("registry.sqlite") }
     public var settingsPath: String { path("conductor.yaml") }
     public var modulesPath: String { path("modules") }
+    /// The HTTP gateway's bearer token (0600).
+    public var httpTokenPath: String { path("http.token") }
 
-    func path(_ name: String) -> String { (root as NSString).appendingPathComponent(name) }
+    public func path(_ name: String) -> String { (root as NSString).appendingPathComponent(name) }
 }
 
 extension String {

@@ -36,12 +36,15 @@ public struct ConductorStatusResult: Codable, Sendable, Equatable {
     /// Jobs resumed from their checkpoints when this conductor started.
     public var recoveredJobs: Int
     public var maxConcurrentJobs: Int
+    /// The HTTP gateway's base URL, when it runs.
+    public var httpURL: String?
 
     public init(
         pid: Int32, version: String, uptimeSeconds: Double, uptime: String, rssBytes: Int, home: String,
         jobsByStatus: [String: Int], runningJobs: [String], modules: [String], recoveredJobs: Int,
-        maxConcurrentJobs: Int
+        maxConcurrentJobs: Int, httpURL: String? = nil
     ) {
+        self.httpURL = httpURL
         self.pid = pid
         self.version = version
         self.uptimeSeconds = uptimeSeconds
@@ -63,6 +66,7 @@ public struct ConductorStatusResult: Codable, Sendable, Equatable {
         case runningJobs = "running_jobs"
         case recoveredJobs = "recovered_jobs"
         case maxConcurrentJobs = "max_concurrent_jobs"
+        case httpURL = "http_url"
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
 import MarianneConductor
+import MarianneGateway
 import MarianneProtocol
 
 // The conductor process. `mzt start` runs it in the background; `mzt start --foreground`
-// runs it in the terminal. Usage: mzt-conductor [--home DIR]
+// runs it in the terminal. Usage: mzt-conductor [--home DIR] [--http HOST:PORT [--http-allow-remote]]
 
 let arguments = CommandLine.arguments
 let explicitHome = arguments.firstIndex(of: "--home").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
@@ -14,15 +15,33 @@ func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
-let settings: ConductorSettings
+var settings: ConductorSettings
 do {
     settings = try ConductorSettings.load(path: home.settingsPath)
 } catch {
     fail("Error: \(error)", code: 65)
 }
-let conductor = Conductor(home: home, settings: settings) { environment in
-    try JobScheduler(environment: environment)
+if let listen = arguments.firstIndex(of: "--http").flatMap({ $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }) {
+    do {
+        settings.http = try HTTPListenSettings.parse(listen, allowRemote: arguments.contains("--http-allow-remote"))
+    } catch {
+        fail("Error: \(error)", code: 64)
+    }
 }
+var makeFrontend: (@Sendable (ConductorEnvironment, Router) async throws -> any ConductorFrontend)?
+if let listen = settings.http {
+    makeFrontend = { environment, router in
+        try await Gateway.start(
+            listen: listen, home: environment.home, router: router, logger: environment.logger,
+            maxBodyBytes: environment.settings.maxMessageBytes
+        )
+    }
+}
+let conductor = Conductor(
+    home: home, settings: settings,
+    makeJobService: { environment in try JobScheduler(environment: environment) },
+    makeFrontend: makeFrontend
+)
 do {
     try await conductor.run {
         FileHandle.standardOutput.write(Data("conductor running (pid \(getpid())) on \(home.socketPath)\n".utf8))

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import MarianneConductor
+import MarianneProtocol
+import NIOCore
+import ServiceLifecycle
+
+/// The HTTP and WebSocket gateway: REST, `/api/ws` and the status page, served inside the
+/// conductor. Every request becomes a call of the same method the socket serves (through
+/// the conductor's `Router`), so the gateway can never do more than the socket can.
+public final class Gateway: ConductorFrontend, @unchecked Sendable {
+    public let url: String
+    private let serviceGroup: ServiceGroup
+    private let running: Task<Void, Never>
+    private let feed: JobFeed
+
+    private init(url: String, serviceGroup: ServiceGroup, running: Task<Void, Never>, feed: JobFeed) {
+        self.url = url
+        self.serviceGroup = serviceGroup
+        self.running = running
+        self.feed = feed
+    }
+
+    /// Binds the listener and starts serving; throws when the address cannot be bound.
+    public static func start(
+        listen: HTTPListenSettings, home: ConductorHome, router methods: MarianneConductor.Router, logger: Logger,
+        maxBodyBytes: Int = 16 * 1024 * 1024
+    ) async throws -> Gateway {
+        let token = try GatewayToken.loadOrCreate(path: home.httpTokenPath)
+        let workspaces = home.path("workspaces")
+        try FileManager.default.createDirectory(atPath: workspaces, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let calls = MethodCaller(router: methods)
+        let feed = JobFeed(calls: calls)
+        let api = GatewayAPI(calls: calls, feed: feed, submitBase: workspaces, maxBodyBytes: maxBodyBytes, logger: logger)
+
+        let router = Hummingbird.Router(context: BasicWebSocketRequestContext.self)
+        router.middlewares.add(ErrorMiddleware(logger: logger))
+        router.middlewares.add(TokenMiddleware(token: token))
+        api.register(on: router)
+
+        var serverLogger = logger
+        serverLogger.logLevel = .warning
+        let bound = BoundAddress()
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: 1 << 20)),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "mzt-conductor"),
+            onServerRunning: { channel in bound.set(channel.localAddress?.port) },
+            logger: serverLogger
+        )
+        let serviceGroup = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: serverLogger))
+        let outcome = StartOutcome()
+        let running = Task {
+            do {
+                try await serviceGroup.run()
+                outcome.finish(nil)
+            } catch {
+                outcome.finish(error)
+            }
+        }
+        // Wait until the listener is bound or the group failed (e.g. address in use).
+        while true {
+            if let port = bound.port {
+                let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
+                let url = "http://\(host):\(port)"
+                logger.info("http gateway listening", metadata: ["url": "\(url)"])
+                return Gateway(url: url, serviceGroup: serviceGroup, running: running, feed: feed)
+            }
+            if let failure = outcome.result {
+                throw GatewayStartError(description: "cannot listen on \(listen.host):\(listen.port): \(failure.map { "\($0)" } ?? "the server stopped")")
+            }
+            try await Task.sleep(nanoseconds: 2_000_000)
+        }
+    }
+
+    /// Stops accepting, ends open WebSocket streams, and waits (briefly) for the server to stop.
+    public func stop() async {
+        await feed.stop()
+        await serviceGroup.triggerGracefulShutdown()
+        let running = self.running
+        let forced = Task {
+            try? await Task.sleep(nanoseconds: 2_000_000_000)
+            running.cancel()
+        }
+        await running.value
+        forced.cancel()
+    }
+}
+
+public struct GatewayStartError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// The port the listener got, set from the server's event loop.
+final class BoundAddress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int?
+
+    func set(_ port: Int?) { lock.withLock { value = port ?? 0 } }
+    var port: Int? { lock.withLock { value } }
+}
+
+/// How the server task ended, if it has.
+final class StartOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ended: (any Error)??
+
+    func finish(_ error: (any Error)?) { lock.withLock { ended = .some(error) } }
+    var result: (any Error)?? { lock.withLock { ended } }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import MarianneConductor
+import MarianneProtocol
+
+/// Calls the conductor's methods in process, as a socket client would.
+struct MethodCaller: Sendable {
+    let router: MarianneConductor.Router
+
+    func call<P: Codable & Sendable, R: Codable & Sendable>(
+        _ method: String, _ params: P, as: R.Type = R.self, writer: any LineWriter = DiscardingWriter()
+    ) async throws(RPCError) -> R {
+        try await router.invoke(method, params, as: R.self, context: RequestContext(peer: nil, writer: writer))
+    }
+}
+
+struct DiscardingWriter: LineWriter {
+    func write(line: [UInt8]) async throws {}
+}
+
+/// The REST endpoints (Docs/openapi.yaml), the status page and the WebSocket route.
+struct GatewayAPI: Sendable {
+    let calls: MethodCaller
+    let feed: JobFeed
+    /// Relative paths in scores posted over HTTP resolve against this directory.
+    let submitBase: String
+    let maxBodyBytes: Int
+    let logger: Logger
+
+    typealias Context = BasicWebSocketRequestContext
+
+    func register(on router: Hummingbird.Router<Context>) {
+        StatusPage.register(on: router)
+        router.get("/api/conductor") { _, _ in
+            JSONResponse.make(try await calls.call(RPCMethod.conductorStatus, Empty(), as: ConductorStatusResult.self))
+        }
+        router.get("/api/jobs") { request, _ in
+            let query = Query(request)
+            let params = ListParams(
+                status: try query.statuses(), name: query.string("name"), limit: try query.int("limit", in: 1...1000),
+                cursor: try query.int("cursor", in: 0...Int.max), all: try query.bool("all")
+            )
+            return JSONResponse.make(try await calls.call(RPCMethod.jobList, params, as: ListResult.self))
+        }
+        router.get("/api/jobs/running") { _, _ in
+            let params = ListParams(status: [.running], limit: 1000)
+            return JSONResponse.make(try await calls.call(RPCMethod.jobList, params, as: ListResult.self))
+        }
+        router.post("/api/jobs") { request, context in
+            try await submit(request, context: context)
+        }
+        router.get("/api/jobs/{id}") { _, context in
+            let id = try jobID(context)
+            return JSONResponse.make(try await calls.call(RPCMethod.jobStatus, JobIDParams(jobID: id), as: JobStatusResult.self))
+        }
+        router.delete("/api/jobs/{id}") { _, context in
+            let id = try jobID(context)
+            return JSONResponse.make(try await calls.call(RPCMethod.jobDelete, JobIDParams(jobID: id), as: DeleteResult.self))
+        }
+        router.post("/api/jobs/{id}/pause") { request, context in
+            let params = PauseParams(jobID: try jobID(context), now: try Query(request).bool("now"))
+            return JSONResponse.make(try await calls.call(RPCMethod.jobPause, params, as: JobActionResult.self))
+        }
+        router.post("/api/jobs/{id}/resume") { request, context in
+            let params = ResumeParams(jobID: try jobID(context), reload: try Query(request).bool("reload"))
+            return JSONResponse.make(try await calls.call(RPCMethod.jobResume, params, as: JobActionResult.self))
+        }
+        router.post("/api/jobs/{id}/cancel") { _, context in
+            let params = JobIDParams(jobID: try jobID(context))
+            return JSONResponse.make(try await calls.call(RPCMethod.jobCancel, params, as: JobActionResult.self))
+        }
+        router.get("/api/jobs/{id}/logs") { request, context in
+            let query = Query(request)
+            let params = LogsParams(
+                jobID: try jobID(context), tail: try query.int("tail", in: 0...1_000_000),
+                since: try query.int("since", in: 0...Int.max), level: try query.level()
+            )
+            return JSONResponse.make(try await calls.call(RPCMethod.jobLogs, params, as: LogsResult.self))
+        }
+        router.get("/api/jobs/{id}/results") { _, context in
+            let params = JobIDParams(jobID: try jobID(context))
+            return JSONResponse.make(try await calls.call(RPCMethod.jobResults, params, as: ResultsResult.self))
+        }
+        router.ws("/api/ws") { request, _ in
+            // A browser's WebSocket carries the page's cookie; it must come from the page.
+            GatewayAuth.sameOrigin(request) ? .upgrade([:]) : .dontUpgrade
+        } onUpgrade: { inbound, outbound, _ in
+            let session = WebSocketSession(calls: calls, feed: feed, submitBase: submitBase, outbound: outbound, logger: logger)
+            await session.run(inbound: inbound)
+        }
+    }
+
+    /// `POST /api/jobs`: the body is the score's YAML; `id`, `workspace` and `start_sheet`
+    /// may be given in the query.
+    private func submit(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodyBytes)
+        } catch {
+            throw GatewayError(.contentTooLarge, "body_too_large", "the score is larger than \(maxBodyBytes) bytes")
+        }
+        let yaml = String(decoding: body.readableBytesView, as: UTF8.self)
+        guard !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw GatewayError(.badRequest, "invalid_request", "the request body is empty; send the score's YAML as the body")
+        }
+        let query = Query(request)
+        let workspace = query.string("workspace")
+        if let workspace, !workspace.hasPrefix("/") {
+            throw GatewayError(.badRequest, "invalid_request", "workspace must be an absolute path")
+        }
+        let params = SubmitParams(
+            configContent: yaml, workspace: workspace, startSheet: try query.int("start_sheet", in: 1...1_000_000),
+            id: query.string("id"), baseDirectory: submitBase
+        )
+        let result = try await calls.call(RPCMethod.jobSubmit, params, as: SubmitResult.self)
+        var response = JSONResponse.make(result, status: .created)
+        response.headers[.location] = "/api/jobs/\(result.jobID)"
+        return response
+    }
+
+    private func jobID(_ context: Context) throws -> String {
+        guard let id = context.parameters.get("id"), !id.isEmpty else {
+            throw GatewayError(.badRequest, "invalid_request", "a job id is required")
+        }
+        return id
+    }
+}
+
+/// Query parameters, each checked with an error that says what is accepted.
+struct Query {
+    let parameters: Parameters
+
+    init(_ request: Request) {
+        parameters = request.uri.queryParameters
+    }
+
+    func string(_ name: String) -> String? {
+        parameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            let bound = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw GatewayError(.badRequest, "invalid_request", "\(name) must be an integer \(bound)")
+        }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = string(name) else { return nil }
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw GatewayError(.badRequest, "invalid_request", "\(name) must be true or false")
+        }
+    }
+
+    /// `status=running,failed` (or the parameter repeated).
+    func statuses() throws -> [JobStatus]? {
+        let given = parameters.getAll("status").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !given.isEmpty else { return nil }
+        return try given.map { name in
+            guard let status = JobStatus(rawValue: name) else {
+                let known = JobStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                throw GatewayError(.badRequest, "invalid_request", "unknown status \"\(name)\"; known: \(known)")
+            }
+            return status
+        }
+    }
+
+    func level() throws -> String? {
+        guard let level = string("level") else { return nil }
+        guard ["DEBUG", "INFO", "WARNING", "ERROR"].contains(level.uppercased()) else {
+            throw GatewayError(.badRequest, "invalid_request", "level must be DEBUG, INFO, WARNING or ERROR")
+        }
+        return level.uppercased()
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import MarianneProtocol
+import NIOCore
+
+/// An error answered as `{"error": {"code", "message"}}` with its HTTP status.
+struct GatewayError: Error {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    /// The socket's error code, when the error came from a method.
+    var rpcCode: Int?
+    var data: JSONValue?
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+
+    /// The HTTP form of a method's error: same message and detail, a fitting status.
+    init(_ error: RPCError) {
+        let (status, code): (HTTPResponse.Status, String) = switch error.knownCode {
+        case .parseError, .invalidRequest, .invalidParams: (.badRequest, "invalid_request")
+        case .methodNotFound: (.notFound, "not_found")
+        case .jobNotFound: (.notFound, "job_not_found")
+        case .resourcesExhausted: (.serviceUnavailable, "resources_exhausted")
+        case .alreadyRunning: (.conflict, "already_running")
+        case .shuttingDown: (.serviceUnavailable, "shutting_down")
+        case .invalidState: (.conflict, "invalid_state")
+        case .workspaceInvalid: (.unprocessableContent, "workspace_invalid")
+        case .invalidScore: (.unprocessableContent, "invalid_score")
+        case .internalError, nil: (.internalServerError, "internal_error")
+        }
+        self.init(status, code, error.message)
+        rpcCode = error.code
+        data = error.data
+    }
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var rpcCode: Int?
+            var data: JSONValue?
+
+            enum CodingKeys: String, CodingKey {
+                case code, message, data
+                case rpcCode = "rpc_code"
+            }
+        }
+        var error: Detail
+    }
+
+    var response: Response {
+        var response = JSONResponse.make(Body(error: .init(code: code, message: message, rpcCode: rpcCode, data: data)), status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+}
+
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let bytes = (try? JSONEncoder.wire.encode(value)) ?? Data(#"{"error":{"code":"internal_error","message":"the answer could not be encoded"}}"#.utf8)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+}
+
+/// Turns every error (ours, a method's, the router's own 404) into the JSON error form, so
+/// no request ends in an unexplained 500 or an HTML page.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as GatewayError {
+            return error.response
+        } catch let error as RPCError {
+            return GatewayError(error).response
+        } catch let error as HTTPError {
+            let code = switch error.status {
+            case .notFound: "not_found"
+            case .methodNotAllowed: "method_not_allowed"
+            case .contentTooLarge: "body_too_large"
+            default: "http_\(error.status.code)"
+            }
+            let message = switch error.status {
+            case .notFound: "no such endpoint: \(request.method) \(request.uri.path); see Docs/openapi.yaml"
+            case .contentTooLarge: "the request body is too large"
+            default: error.body ?? error.status.reasonPhrase
+            }
+            return GatewayError(error.status, code, message).response
+        } catch {
+            logger.error("gateway request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return GatewayError(.internalServerError, "internal_error", "internal error: \(error)").response
+        }
+    }
+}
+
+/// Lets a request through only with the token: `Authorization: Bearer TOKEN`, or the
+/// `mzt_token` cookie the status page gets by opening `/?token=TOKEN` once. A request that
+/// relies on the cookie must come from the gateway's own origin (no cross-site requests).
+struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+           GatewayToken.matches(header.dropFirst("Bearer ".count), token) {
+            return try await next(request, context)
+        }
+        if let cookie = request.cookies[GatewayAuth.cookieName], GatewayToken.matches(Substring(cookie.value), token) {
+            guard GatewayAuth.sameOrigin(request) else {
+                throw GatewayError(.forbidden, "cross_origin", "requests from another origin are refused")
+            }
+            return try await next(request, context)
+        }
+        // Opening the page with ?token= once logs the browser in and drops the token from the URL.
+        if request.method == .get, request.uri.path == "/", let given = request.uri.queryParameters["token"],
+           GatewayToken.matches(Substring(given), token) {
+            var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
+            response.setCookie(Cookie(name: GatewayAuth.cookieName, value: token, path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        }
+        throw GatewayError(
+            .unauthorized, "unauthorized", "a valid token is required: send Authorization: Bearer TOKEN (mzt http-token prints it)",
+            headers: [.wwwAuthenticate: "Bearer"]
+        )
+    }
+}
+
+enum GatewayAuth {
+    static let cookieName = "mzt_token"
+
+    /// No Origin (not a browser, or a same-origin GET) or an Origin naming this host.
+    static func sameOrigin(_ request: Request) -> Bool {
+        guard let origin = request.headers[.origin] else { return true }
+        guard let host = request.head.authority else { return false }
+        return origin == "http://\(host)"
+    }
+}

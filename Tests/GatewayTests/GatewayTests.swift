@@ -1,0 +1,2 @@
+import HummingbirdWSClient
+import Testing
