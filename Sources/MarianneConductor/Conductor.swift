@@ -68,21 +68,20 @@ public final class Conductor: @unchecked Sendable {
             jobService = try await makeJobService?(environment)
             registerConductorMethods()
             jobService?.registerMethods(on: router)
+            if let makeFrontend {
+                do {
+                    frontend = try await makeFrontend(environment, router)
+                } catch {
+                    throw ConductorStartError(kind: .httpGateway, description: "the HTTP gateway could not start: \(error)")
+                }
+            }
             server = ConductorServer(router: router, logger: logger, maxMessageBytes: settings.maxMessageBytes)
             try await server.start(socketPath: home.socketPath)
         } catch {
+            await frontend?.stop()
+            await jobService?.shutdown(grace: 0)
             files.release()
             throw error
-        }
-        if let makeFrontend {
-            do {
-                frontend = try await makeFrontend(ConductorEnvironment(home: home, settings: settings, logger: logger), router)
-            } catch {
-                await server.shutdown()
-                await jobService?.shutdown(grace: 0)
-                files.release()
-                throw ConductorStartError(kind: .httpGateway, description: "the HTTP gateway could not start: \(error)")
-            }
         }
         installSignalHandlers()
         transition(to: .running)

@@ -113,8 +113,7 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-           GatewayToken.matches(header.dropFirst("Bearer ".count), token) {
+        if GatewayAuth.hasBearer(request, token: token) {
             return try await next(request, context)
         }
         if let cookie = request.cookies[GatewayAuth.cookieName], GatewayToken.matches(Substring(cookie.value), token) {
@@ -139,6 +138,11 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
 
 enum GatewayAuth {
     static let cookieName = "mzt_token"
+
+    static func hasBearer(_ request: Request, token: String) -> Bool {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return GatewayToken.matches(header.dropFirst("Bearer ".count), token)
+    }
 
     /// No Origin (not a browser, or a same-origin GET) or an Origin naming this host.
     static func sameOrigin(_ request: Request) -> Bool {

@@ -1,2 +1,0 @@
-import HummingbirdWSClient
-import Testing

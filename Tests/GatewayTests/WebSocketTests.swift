@@ -1,0 +1,201 @@
+import Foundation
+import MarianneClient
+import MarianneProtocol
+import MarianneTestSupport
+import Testing
+
+@Suite("Gateway WebSocket", .serialized)
+struct WebSocketTests {
+    @Test("run_job streams the log; after a disconnect mid-run, reconnect_job sends exactly the missed entries")
+    func runDisconnectReconnect() async throws {
+        let gateway = try await Gateway.start()
+        defer { gateway.shutdown() }
+
+        let first = try await WebSocketProbe.open(gateway)
+        try await first.send([
+            "type": .string("run_job"), "request_id": .int(7), "id": .string("ws1"),
+            "score": .string(Gateway.slowScore(name: "ws", sheets: 3, linesPerSheet: 5, pause: 0.15)),
+        ])
+        let started = try await first.next("job_started")
+        #expect(started["job_id"]?.stringValue == "ws1")
+        #expect(started["request_id"] == .int(7))
+        var seen: [Int] = []
+        while seen.count < 4 {
+            let log = try await first.next("log")
+            #expect(log["job_id"]?.stringValue == "ws1")
+            seen.append(try #require(log["entry"]?["seq"]?.intValue))
+        }
+        await first.close()
+        // Every message that arrived before the close counts as seen.
+        let lastSeen = first.messages.filter { $0["type"]?.stringValue == "log" }.compactMap { $0["entry"]?["seq"]?.intValue }
+        seen = lastSeen
+
+        // The job carries on without a client (it completes below), and logs more while nobody listens.
+        let client = gateway.conductor.client
+        try await Poll.until(timeout: 20) {
+            let logs = try await client.call(RPCMethod.jobLogs, params: LogsParams(jobID: "ws1"), as: LogsResult.self)
+            return logs.lastSeq >= (seen.last ?? 0) + 3
+        }
+
+        let second = try await WebSocketProbe.open(gateway)
+        try await second.send(["type": .string("reconnect_job"), "job_id": .string("ws1"), "last_seq": .int(seen.last ?? 0)])
+        let reconnected = try await second.next("reconnected")
+        #expect(reconnected["last_seq"]?.intValue == seen.last)
+        let ended = try await second.next("job_ended", timeout: 60)
+        #expect(ended["status"]?.stringValue == "completed")
+        let replayed = second.messages.filter { $0["type"]?.stringValue == "log" }.compactMap { $0["entry"]?["seq"]?.intValue }
+        await second.close()
+
+        // Together: every entry once, in order, no gap and no duplicate.
+        let lastSeq = try #require(ended["last_seq"]?.intValue)
+        #expect(seen + replayed == Array(1...lastSeq))
+        let full = try await client.call(RPCMethod.jobLogs, params: LogsParams(jobID: "ws1"), as: LogsResult.self)
+        #expect(full.entries.map(\.seq) == Array(1...lastSeq))
+        #expect(full.entries.contains { $0.message == "sheet 3: sheet 3 line 5" }, "\(full.entries.map(\.message))")
+    }
+
+    @Test("subscribe lists jobs and pushes changes; cancel_job cancels; bad commands get an error and the socket stays open")
+    func subscribeAndCancel() async throws {
+        let gateway = try await Gateway.start()
+        defer { gateway.shutdown() }
+        let probe = try await WebSocketProbe.open(gateway)
+        defer { Task { await probe.close() } }
+
+        try await probe.send(["type": .string("subscribe")])
+        let snapshot = try await probe.next("jobs")
+        #expect(snapshot["jobs"]?.arrayValue?.isEmpty == true)
+
+        // A job submitted elsewhere (the socket) shows up on the feed.
+        _ = try await JobControlService(client: gateway.conductor.client).startJob(
+            configContent: Gateway.slowScore(name: "feed", sheets: 5, pause: 0.3)
+        )
+        var job = try await probe.next("job")
+        #expect(job["job"]?["name"]?.stringValue == "feed")
+        let id = try #require(job["job"]?["job_id"]?.stringValue)
+
+        try await probe.send(["type": .string("cancel_job"), "job_id": .string(id), "request_id": .string("c1")])
+        let action = try await probe.next("job_action")
+        #expect(action["action"]?.stringValue == "cancel")
+        #expect(action["request_id"]?.stringValue == "c1")
+        #expect(action["success"] == .bool(true))
+        repeat {
+            job = try await probe.next("job")
+        } while job["job"]?["status"]?.stringValue != "cancelled"
+
+        // Mistakes are answered, and the connection keeps working.
+        try await probe.send(["type": .string("warp_speed")])
+        #expect(try await probe.next("error")["code"]?.stringValue == "unknown_type")
+        try await probe.send(["type": .string("cancel_job")])
+        #expect(try await probe.next("error")["message"]?.stringValue?.contains("job_id") == true)
+        try await probe.send(["type": .string("reconnect_job"), "job_id": .string("ghost")])
+        #expect(try await probe.next("error")["code"]?.stringValue == "job_not_found")
+        try await probe.send(["type": .string("run_job"), "score": .string("name: only-a-name\n")])
+        let invalid = try await probe.next("error")
+        #expect(invalid["code"]?.stringValue == "invalid_score")
+        #expect(invalid["data"]?.arrayValue?.isEmpty == false)
+
+        // Deleting the job reaches subscribers as job_removed.
+        _ = try await gateway.json("DELETE", "/api/jobs/\(id)")
+        let removed = try await probe.next("job_removed")
+        #expect(removed["job_id"]?.stringValue == id)
+        #expect(!probe.isClosed)
+    }
+}
+
+@Suite("Gateway access", .serialized)
+struct AccessTests {
+    @Test("Without the right token every endpoint answers 401 and reveals nothing; the token file is private")
+    func unauthenticated() async throws {
+        let gateway = try await Gateway.start()
+        defer { gateway.shutdown() }
+        _ = try await gateway.json("POST", "/api/jobs?id=secret-job", body: Gateway.slowScore(name: "secret"), expect: 201)
+
+        let attempts: [(String, String)] = [
+            ("GET", "/"), ("GET", "/app.js"), ("GET", "/api/conductor"), ("GET", "/api/jobs"), ("GET", "/api/jobs/running"),
+            ("GET", "/api/jobs/secret-job"), ("GET", "/api/jobs/secret-job/logs"), ("GET", "/api/jobs/secret-job/results"),
+            ("POST", "/api/jobs"), ("POST", "/api/jobs/secret-job/cancel"), ("DELETE", "/api/jobs/secret-job"),
+            ("GET", "/api/ws"), ("GET", "/no/such/path"),
+        ]
+        for token in ["", "wrong", String(gateway.token.dropLast()) + "0", gateway.token + "x"] where token != gateway.token {
+            for (method, path) in attempts {
+                let reply = try await gateway.request(method, path, body: method == "POST" ? Gateway.slowScore(name: "x") : nil, token: token)
+                #expect(reply.status == 401, "\(method) \(path) with \"\(token)\"")
+                #expect(!reply.text.contains("secret"), "\(method) \(path) revealed something")
+                #expect(reply.header("WWW-Authenticate") == "Bearer")
+            }
+        }
+        // The token in a query string only logs in the page; it is no key to the API.
+        let query = try await gateway.request("GET", "/api/jobs?token=\(gateway.token)", token: "")
+        #expect(query.status == 401)
+        // Nothing was submitted, cancelled or deleted.
+        let list = try await gateway.conductor.client.call(RPCMethod.jobList, params: ListParams(all: true), as: ListResult.self)
+        #expect(list.jobs.map(\.jobID) == ["secret-job"])
+        #expect(list.jobs.first?.status != .cancelled)
+        // A WebSocket without the token is refused too.
+        await #expect(throws: (any Error).self) { _ = try await WebSocketProbe.open(gateway, token: "wrong") }
+
+        var info = stat()
+        #expect(stat(gateway.conductor.home + "/http.token", &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        let printed = try await gateway.conductor.run(["http-token"])
+        #expect(printed.exitCode == 0)
+        #expect(printed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == gateway.token)
+        let link = try await gateway.conductor.run(["http-token", "--url"])
+        #expect(link.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(gateway.url)/?token=\(gateway.token)")
+        _ = try await gateway.json("POST", "/api/jobs/secret-job/cancel")
+    }
+
+    @Test("The page link sets a same-site cookie; requests relying on it from another origin are refused")
+    func cookieLogin() async throws {
+        let gateway = try await Gateway.start()
+        defer { gateway.shutdown() }
+        // Opening the link answers with a redirect that drops the token from the address bar.
+        let login = try await TestConductor.run("/usr/bin/curl", ["-s", "-i", "\(gateway.url)/?token=\(gateway.token)"])
+        let head = login.stdout.lowercased()
+        #expect(head.hasPrefix("http/1.1 303"))
+        #expect(head.contains("location: /\r\n"))
+        let setCookie = try #require(head.split(separator: "\r\n").first { $0.hasPrefix("set-cookie: ") })
+        #expect(setCookie.hasPrefix("set-cookie: mzt_token=\(gateway.token);"))
+        for attribute in ["path=/", "httponly", "samesite=strict"] {
+            #expect(setCookie.contains(attribute))
+        }
+        let cookie = "mzt_token=\(gateway.token)"
+        let page = try await gateway.request("GET", "/", token: "", headers: ["Cookie": cookie])
+        #expect(page.status == 200)
+        #expect(page.text.contains("<title>Marianne conductor</title>"))
+        #expect(page.header("Content-Security-Policy")?.contains("default-src 'self'") == true)
+        let sameOrigin = try await gateway.request("GET", "/api/jobs", token: "", headers: ["Cookie": cookie, "Origin": gateway.url])
+        #expect(sameOrigin.status == 200)
+        let crossSite = try await gateway.request("POST", "/api/jobs", body: Gateway.slowScore(name: "csrf"), token: "", headers: ["Cookie": cookie, "Origin": "http://evil.example"])
+        #expect(crossSite.status == 403)
+        let list = try await gateway.conductor.client.call(RPCMethod.jobList, params: ListParams(all: true), as: ListResult.self)
+        #expect(list.jobs.isEmpty)
+    }
+
+    @Test("Only loopback unless asked; a bad address or a busy port fails the start with a clear message")
+    func listenAddress() async throws {
+        var template = Array("/tmp/mzt-XXXXXX".utf8CString)
+        let home = String(cString: try #require(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = ["MZT_HOME": home]
+        let remote = try await TestConductor.run(TestConductor.binary, ["start", "--http", "0.0.0.0:0"], environment: environment)
+        #expect(remote.exitCode != 0)
+        #expect(remote.stderr.contains("not a loopback address"))
+        #expect(remote.stderr.contains("--http-allow-remote"))
+        let garbage = try await TestConductor.run(TestConductor.binary, ["start", "--http", "localhost:http"], environment: environment)
+        #expect(garbage.exitCode != 0)
+        #expect(garbage.stderr.contains("HOST:PORT"))
+
+        let gateway = try await Gateway.start()
+        defer { gateway.shutdown() }
+        let port = try #require(gateway.url.split(separator: ":").last)
+        let busy = try await TestConductor.run(TestConductor.binary, ["start", "--http", "127.0.0.1:\(port)"], environment: environment)
+        #expect(busy.exitCode == 1)
+        #expect(busy.stderr.contains("cannot listen on 127.0.0.1:\(port)"))
+        #expect(!FileManager.default.fileExists(atPath: home + "/conductor.sock"))
+
+        let allowed = try await TestConductor.run(TestConductor.binary, ["start", "--http", "0.0.0.0:0", "--http-allow-remote"], environment: environment)
+        #expect(allowed.exitCode == 0, "\(allowed.stderr)")
+        _ = try await TestConductor.run(TestConductor.binary, ["stop", "--yes"], environment: environment)
+    }
+}
