@@ -138,12 +138,17 @@ struct Query {
         parameters = request.uri.queryParameters
     }
 
+    /// The value, or nil when absent or empty.
     func string(_ name: String) -> String? {
-        parameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        raw(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func raw(_ name: String) -> String? {
+        parameters[name[...]].map(String.init)
     }
 
     func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = string(name) else { return nil }
+        guard let text = raw(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             let bound = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"
             throw GatewayError(.badRequest, "invalid_request", "\(name) must be an integer \(bound)")
@@ -152,17 +157,18 @@ struct Query {
     }
 
     func bool(_ name: String) throws -> Bool? {
-        guard let text = string(name) else { return nil }
-        switch text.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
+        guard let text = raw(name) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
         default: throw GatewayError(.badRequest, "invalid_request", "\(name) must be true or false")
         }
     }
 
     /// `status=running,failed` (or the parameter repeated).
     func statuses() throws -> [JobStatus]? {
-        let given = parameters.getAll("status").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        if raw("status") == "" { throw GatewayError(.badRequest, "invalid_request", "status must name at least one status") }
+        let given = parameters.getAll("status").flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map(String.init)
         guard !given.isEmpty else { return nil }
         return try given.map { name in
             guard let status = JobStatus(rawValue: name) else {
@@ -174,8 +180,9 @@ struct Query {
     }
 
     func level() throws -> String? {
-        guard let level = string("level") else { return nil }
-        guard ["DEBUG", "INFO", "WARNING", "ERROR"].contains(level.uppercased()) else {
+        guard let level = raw("level") else { return nil }
+        let levels = ["DEBUG", "INFO", "WARNING", "ERROR"]
+        guard levels.contains(level) || levels.map({ $0.lowercased() }).contains(level) else {
             throw GatewayError(.badRequest, "invalid_request", "level must be DEBUG, INFO, WARNING or ERROR")
         }
         return level.uppercased()

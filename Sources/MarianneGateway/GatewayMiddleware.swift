@@ -86,6 +86,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return error.response
         } catch let error as RPCError {
             return GatewayError(error).response
+        } catch let error as HTTPError where error.status == .notFound && !GatewayRoutes.methods(for: request.uri.path).isEmpty {
+            let allowed = GatewayRoutes.methods(for: request.uri.path)
+            return GatewayError(
+                .methodNotAllowed, "method_not_allowed", "\(request.method) is not served on \(request.uri.path); use \(allowed.joined(separator: " or "))",
+                headers: [.allow: allowed.joined(separator: ", ")]
+            ).response
         } catch let error as HTTPError {
             let code = switch error.status {
             case .notFound: "not_found"
@@ -149,5 +155,30 @@ enum GatewayAuth {
         guard let origin = request.headers[.origin] else { return true }
         guard let host = request.head.authority else { return false }
         return origin == "http://\(host)"
+    }
+}
+
+/// The routes the gateway serves, to tell a wrong method (405) from a wrong path (404).
+enum GatewayRoutes {
+    static let table: [(pattern: [String], methods: [String])] = [
+        ([""], ["GET"]), (["app.js"], ["GET"]), (["app.css"], ["GET"]),
+        (["api", "conductor"], ["GET"]), (["api", "ws"], ["GET"]),
+        (["api", "jobs"], ["GET", "POST"]), (["api", "jobs", "running"], ["GET"]),
+        (["api", "jobs", "*"], ["GET", "DELETE"]),
+        (["api", "jobs", "*", "pause"], ["POST"]), (["api", "jobs", "*", "resume"], ["POST"]),
+        (["api", "jobs", "*", "cancel"], ["POST"]),
+        (["api", "jobs", "*", "logs"], ["GET"]), (["api", "jobs", "*", "results"], ["GET"]),
+    ]
+
+    static func methods(for path: String) -> [String] {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        if parts.count > 1, parts.last == "" { parts.removeLast() }
+        if parts.isEmpty { parts = [""] }
+        for route in table where route.pattern.count == parts.count {
+            if zip(route.pattern, parts).allSatisfy({ $0 == "*" ? !$1.isEmpty : $0 == $1 }) {
+                return route.methods
+            }
+        }
+        return []
     }
 }
