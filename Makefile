@@ -2,7 +2,7 @@ SWIFT ?= swift
 BIN := .build/debug/mzt
 DEMO_HOME ?= /tmp/mzt-demo-home
 
-.PHONY: build release test demo clean docs install bench bench-peers reliability
+.PHONY: build release test test-deps demo clean docs install bench bench-peers reliability
 
 build:
 	$(SWIFT) build
@@ -25,7 +25,11 @@ reliability:
 	MZT_RELIABILITY=full $(SWIFT) test --skip-build --filter 'ChaosTests|ProtocolFuzzTests|ScoreFuzzTests|FaultTests|SecurityTests'
 
 ## Runs every test suite (unit and end-to-end against a real conductor).
-test:
+## Installs what the tests need beyond Swift (Debian and Python packages), when missing.
+test-deps:
+	@scripts/test-deps.sh
+
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
