@@ -102,13 +102,37 @@ struct WebSocketTests {
     }
 }
 
+@Suite("Gateway shutdown", .serialized)
+struct GatewayShutdownTests {
+    @Test("Stopping the conductor closes open WebSockets; the followed job resumes after a restart")
+    func stopWithOpenSockets() async throws {
+        let gateway = try await Gateway.start()
+        defer { gateway.shutdown() }
+        let probe = try await WebSocketProbe.open(gateway)
+        try await probe.send(["type": .string("run_job"), "id": .string("kept"), "score": .string(Gateway.slowScore(name: "kept", sheets: 2, pause: 1))])
+        _ = try await probe.next("log")
+        let subscriber = try await WebSocketProbe.open(gateway)
+        try await subscriber.send(["type": .string("subscribe")])
+        _ = try await subscriber.next("jobs")
+
+        let stop = try await gateway.conductor.run(["stop", "--yes"], timeout: 60)
+        #expect(stop.exitCode == 0, "\(stop.stderr)")
+        try await Poll.until(timeout: 20) { probe.isClosed && subscriber.isClosed }
+
+        try await gateway.conductor.restart()
+        let client = gateway.conductor.client
+        let done = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: "kept", timeout: 60), as: WaitResult.self)
+        #expect(done.job.status == .completed)
+    }
+}
+
 @Suite("Gateway access", .serialized)
 struct AccessTests {
     @Test("Without the right token every endpoint answers 401 and reveals nothing; the token file is private")
     func unauthenticated() async throws {
         let gateway = try await Gateway.start()
         defer { gateway.shutdown() }
-        _ = try await gateway.json("POST", "/api/jobs?id=secret-job", body: Gateway.slowScore(name: "secret"), expect: 201)
+        _ = try await gateway.json("POST", "/api/jobs?id=secret-job", body: Gateway.slowScore(name: "secret", pause: 2), expect: 201)
 
         let attempts: [(String, String)] = [
             ("GET", "/"), ("GET", "/app.js"), ("GET", "/api/conductor"), ("GET", "/api/jobs"), ("GET", "/api/jobs/running"),
@@ -142,7 +166,6 @@ struct AccessTests {
         #expect(printed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == gateway.token)
         let link = try await gateway.conductor.run(["http-token", "--url"])
         #expect(link.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(gateway.url)/?token=\(gateway.token)")
-        _ = try await gateway.json("POST", "/api/jobs/secret-job/cancel")
     }
 
     @Test("The page link sets a same-site cookie; requests relying on it from another origin are refused")
