@@ -23,5 +23,7 @@ python_needed=()
 python3 -c 'import schemathesis' 2>/dev/null || python_needed+=(schemathesis) # checks Docs/openapi.yaml
 python3 -c 'import playwright' 2>/dev/null || python_needed+=(playwright)     # drives Chromium
 if [ ${#python_needed[@]} -gt 0 ]; then
-    python3 -m pip install -q --disable-pip-version-check "${python_needed[@]}"
+    # A Debian-managed python3 refuses plain pip installs (PEP 668); these are test tools only.
+    python3 -m pip install -q --disable-pip-version-check "${python_needed[@]}" ||
+        python3 -m pip install -q --disable-pip-version-check --break-system-packages "${python_needed[@]}"
 fi
