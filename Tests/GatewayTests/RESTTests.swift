@@ -11,7 +11,7 @@ struct RESTTests {
         let gateway = try await Gateway.start()
         defer { gateway.shutdown() }
 
-        let reply = try await gateway.request("POST", "/api/jobs?id=web1", body: Gateway.slowScore(name: "web", sheets: 4, pause: 0.2))
+        let reply = try await gateway.request("POST", "/api/jobs?id=web1", body: Gateway.slowScore(name: "web", sheets: 4, pause: 0.5))
         #expect(reply.status == 201, "\(reply.text)")
         #expect(reply.header("Location") == "/api/jobs/web1")
         let submitted = try reply.json()
