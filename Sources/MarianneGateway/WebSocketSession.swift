@@ -238,8 +238,6 @@ actor MessageSender {
         await send("error", requestID: requestID, GatewayError.Body.Detail(code: code, message: message, rpcCode: rpcCode, data: data))
     }
 
-    var isClosed: Bool { closed }
-
     struct Tagged<Body: Encodable>: Encodable {
         var type: String
         var requestID: JSONValue?
