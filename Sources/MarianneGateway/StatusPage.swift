@@ -197,6 +197,7 @@ enum StatusPage {
     }
 
     async function openLog(jobID) {
+      if (logJob && logJob !== jobID) send({ type: "unfollow_job", job_id: logJob });
       logJob = jobID;
       logSeq = 0;
       $("log").hidden = false;
@@ -222,6 +223,7 @@ enum StatusPage {
     }
 
     $("log-close").onclick = () => {
+      if (logJob) send({ type: "unfollow_job", job_id: logJob });
       logJob = null;
       $("log").hidden = true;
     };

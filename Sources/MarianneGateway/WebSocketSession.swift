@@ -5,7 +5,8 @@ import MarianneConductor
 import MarianneProtocol
 
 /// One `/api/ws` connection. Commands (each a JSON object with a `type`): `run_job`,
-/// `reconnect_job`, `cancel_job`, `pause_job`, `resume_job`, `subscribe`, `unsubscribe`.
+/// `reconnect_job`, `unfollow_job`, `cancel_job`, `pause_job`, `resume_job`, `subscribe`,
+/// `unsubscribe`.
 /// Jobs belong to the conductor, not to the connection: closing it only ends the streams.
 actor WebSocketSession {
     private let calls: MethodCaller
@@ -46,7 +47,7 @@ actor WebSocketSession {
         do {
             command = try JSONDecoder.wire.decode(Command.self, from: Data(text.utf8))
         } catch {
-            await sender.error(nil, "invalid_message", "each message must be a JSON object with a \"type\" (run_job, reconnect_job, cancel_job, pause_job, resume_job, subscribe, unsubscribe)")
+            await sender.error(nil, "invalid_message", "each message must be a JSON object with a \"type\" (run_job, reconnect_job, unfollow_job, cancel_job, pause_job, resume_job, subscribe, unsubscribe)")
             return
         }
         let requestID = command.requestID
@@ -64,12 +65,15 @@ actor WebSocketSession {
             case "resume_job":
                 let result = try await calls.call(RPCMethod.jobResume, ResumeParams(jobID: try command.requireJobID()), as: JobActionResult.self)
                 await sender.send("job_action", requestID: requestID, Action(action: "resume", result: result))
+            case "unfollow_job":
+                let jobID = try command.requireJobID()
+                streams.removeValue(forKey: jobID)?.cancel()
             case "subscribe": await subscribe()
             case "unsubscribe":
                 subscription?.cancel()
                 subscription = nil
             default:
-                await sender.error(requestID, "unknown_type", "unknown type \"\(command.type)\"; known: run_job, reconnect_job, cancel_job, pause_job, resume_job, subscribe, unsubscribe")
+                await sender.error(requestID, "unknown_type", "unknown type \"\(command.type)\"; known: run_job, reconnect_job, unfollow_job, cancel_job, pause_job, resume_job, subscribe, unsubscribe")
             }
         } catch let error as RPCError {
             await sender.error(requestID, GatewayError(error).code, error.message, rpcCode: error.code, data: error.data)

@@ -82,9 +82,29 @@ struct WebSocketTests {
             job = try await probe.next("job")
         } while job["job"]?["status"]?.stringValue != "cancelled"
 
+        // Following a job can be stopped without stopping the job.
+        let followed = try await JobControlService(client: gateway.conductor.client).startJob(
+            configContent: Gateway.slowScore(name: "followed", sheets: 2, linesPerSheet: 20, pause: 0.1)
+        )
+        try await probe.send(["type": .string("reconnect_job"), "job_id": .string(followed.jobID), "last_seq": .int(0)])
+        _ = try await probe.next("reconnected")
+        _ = try await probe.next("log")
+        try await probe.send(["type": .string("unfollow_job"), "job_id": .string(followed.jobID)])
+        let client = gateway.conductor.client
+        _ = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: followed.jobID, timeout: 60), as: WaitResult.self)
+        // A marker after the job's end: everything sent before it has arrived.
+        try await probe.send(["type": .string("warp_speed"), "request_id": .string("marker")])
+        _ = try await probe.next("error")
+        let logsOfFollowed = probe.messages.filter { $0["type"]?.stringValue == "log" && $0["job_id"]?.stringValue == followed.jobID }
+        let total = try await client.call(RPCMethod.jobLogs, params: LogsParams(jobID: followed.jobID), as: LogsResult.self).lastSeq
+        #expect(logsOfFollowed.count < total, "the stream went on after unfollow_job")
+        #expect(!probe.messages.contains { $0["type"]?.stringValue == "job_ended" && $0["job_id"]?.stringValue == followed.jobID })
+
         // Mistakes are answered, and the connection keeps working.
         try await probe.send(["type": .string("warp_speed")])
-        #expect(try await probe.next("error")["code"]?.stringValue == "unknown_type")
+        let unknown = try await probe.next("error")
+        #expect(unknown["code"]?.stringValue == "unknown_type")
+        #expect(unknown["request_id"] == nil)
         try await probe.send(["type": .string("cancel_job")])
         #expect(try await probe.next("error")["message"]?.stringValue?.contains("job_id") == true)
         try await probe.send(["type": .string("reconnect_job"), "job_id": .string("ghost")])
