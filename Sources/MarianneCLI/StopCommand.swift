@@ -74,16 +74,28 @@ struct StopCommand: AsyncParsableCommand {
 
 /// `mzt restart`: stop (if running), then start.
 struct RestartCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "restart", abstract: "Stop the conductor if it runs, then start it.")
+    static let configuration = CommandConfiguration(
+        commandName: "restart", abstract: "Stop the conductor if it runs, then start it.",
+        discussion: "A running HTTP gateway is started again on the same address unless --http says otherwise."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation when jobs are running.") var yes = false
+    @Option(name: .customLong("http"), help: ArgumentHelp("Serve the HTTP gateway on HOST:PORT.", valueName: "host:port")) var http: String?
+    @Flag(name: .customLong("http-allow-remote"), help: "Allow --http on an address other machines can reach.") var httpAllowRemote = false
 
     func run() async throws {
+        var http = self.http.map { ["--http", $0] + (httpAllowRemote ? ["--http-allow-remote"] : []) } ?? []
         if ConductorProcess.runningPid(home: global.home) != nil {
+            if http.isEmpty, let status = try? await global.client.call(RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self, timeout: 2),
+               let url = status.httpURL {
+                let address = String(url.dropFirst("http://".count))
+                let loopback = address.hasPrefix("127.") || address.hasPrefix("[::1]") || address.hasPrefix("localhost")
+                http = ["--http", address] + (loopback ? [] : ["--http-allow-remote"])
+            }
             try await StopCommand.stop(global: global, force: false, yes: yes, grace: nil)
         }
-        let start = try StartCommand.parse(["--home", global.home.root] + (global.json ? ["--json"] : []))
+        let start = try StartCommand.parse(["--home", global.home.root] + (global.json ? ["--json"] : []) + http)
         try await start.run()
     }
 }

@@ -215,6 +215,25 @@ struct AccessTests {
         #expect(list.jobs.isEmpty)
     }
 
+    @Test("mzt restart brings the gateway back on the same address, with the same token")
+    func restartKeepsAddress() async throws {
+        let conductor = try await TestConductor.start()
+        defer { conductor.shutdown() }
+        func url() async throws -> String? {
+            try await conductor.client.call(RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self).httpURL
+        }
+        #expect(try await url() == nil)
+        let first = try await conductor.run(["restart", "--yes", "--http", "127.0.0.1:0"])
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("status page: http://127.0.0.1:"))
+        let address = try #require(try await url())
+        let token = try String(contentsOfFile: conductor.home + "/http.token", encoding: .utf8)
+        let second = try await conductor.run(["restart", "--yes"])
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        #expect(try await url() == address)
+        #expect(try String(contentsOfFile: conductor.home + "/http.token", encoding: .utf8) == token)
+    }
+
     @Test("Only loopback unless asked; a bad address or a busy port fails the start with a clear message")
     func listenAddress() async throws {
         var template = Array("/tmp/mzt-XXXXXX".utf8CString)
