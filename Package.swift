@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "MarianneClient", "MarianneProtocol", "MarianneTestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -70,7 +70,8 @@ public final class Conductor: @unchecked Sendable {
             jobService?.registerMethods(on: router)
             if let makeFrontend {
                 do {
-                    frontend = try await makeFrontend(environment, router)
+                    let started = try await makeFrontend(environment, router)
+                    lock.withLock { frontend = started }
                 } catch {
                     throw ConductorStartError(kind: .httpGateway, description: "the HTTP gateway could not start: \(error)")
                 }
@@ -78,7 +79,7 @@ public final class Conductor: @unchecked Sendable {
             server = ConductorServer(router: router, logger: logger, maxMessageBytes: settings.maxMessageBytes)
             try await server.start(socketPath: home.socketPath)
         } catch {
-            await frontend?.stop()
+            await lock.withLock { frontend }?.stop()
             await jobService?.shutdown(grace: 0)
             files.release()
             throw error
@@ -91,7 +92,7 @@ public final class Conductor: @unchecked Sendable {
         let requestedGrace = await waitForShutdown()
         transition(to: .shuttingDown)
         await server.stopAccepting()
-        await frontend?.stop()
+        await lock.withLock { frontend }?.stop()
         recovery.cancel()
         await jobService?.shutdown(grace: requestedGrace ?? settings.shutdownGraceSeconds)
         await server.shutdown()
@@ -154,7 +155,7 @@ public final class Conductor: @unchecked Sendable {
                 rssBytes: ProcFS.residentBytes(pid: getpid()) ?? 0, home: self.home.root,
                 jobsByStatus: summary.jobsByStatus, runningJobs: summary.runningJobs, modules: summary.modules,
                 recoveredJobs: summary.recoveredJobs, maxConcurrentJobs: self.settings.maxConcurrentJobs,
-                httpURL: self.frontend?.url
+                httpURL: self.lock.withLock { self.frontend }?.url
             )
         }
         router.register(RPCMethod.conductorShutdown, ShutdownParams.self) { [unowned self] params, _ in

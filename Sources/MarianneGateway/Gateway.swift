@@ -33,7 +33,7 @@ public final class Gateway: ConductorFrontend, Sendable {
         try FileManager.default.createDirectory(atPath: workspaces, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let calls = MethodCaller(router: methods)
         let feed = JobFeed(calls: calls)
-        let api = GatewayAPI(calls: calls, feed: feed, token: token, submitBase: workspaces, maxBodyBytes: maxBodyBytes, logger: logger)
+        let api = GatewayAPI(calls: calls, feed: feed, submitBase: workspaces, maxBodyBytes: maxBodyBytes, logger: logger)
 
         let router = Hummingbird.Router(context: BasicWebSocketRequestContext.self)
         router.middlewares.add(ErrorMiddleware(logger: logger))

@@ -24,7 +24,6 @@ struct DiscardingWriter: LineWriter {
 struct GatewayAPI: Sendable {
     let calls: MethodCaller
     let feed: JobFeed
-    let token: String
     /// Relative paths in scores posted over HTTP resolve against this directory.
     let submitBase: String
     let maxBodyBytes: Int
@@ -85,8 +84,9 @@ struct GatewayAPI: Sendable {
             return JSONResponse.make(try await calls.call(RPCMethod.jobResults, params, as: ResultsResult.self))
         }
         router.ws("/api/ws") { request, _ in
-            // A browser's WebSocket carries the page's cookie; then it must come from the page.
-            GatewayAuth.hasBearer(request, token: token) || GatewayAuth.sameOrigin(request) ? .upgrade([:]) : .dontUpgrade
+            // A client that offered subprotocols must get one of them back.
+            GatewayAuth.offeredProtocols(request).contains(Substring(GatewayAuth.webSocketProtocol))
+                ? .upgrade([.secWebSocketProtocol: GatewayAuth.webSocketProtocol]) : .upgrade([:])
         } onUpgrade: { inbound, outbound, _ in
             let session = WebSocketSession(calls: calls, feed: feed, submitBase: submitBase, outbound: outbound, logger: logger)
             await session.run(inbound: inbound)

@@ -112,28 +112,24 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Lets a request through only with the token: `Authorization: Bearer TOKEN`, or the
-/// `mzt_token` cookie the status page gets by opening `/?token=TOKEN` once. A request that
-/// relies on the cookie must come from the gateway's own origin (no cross-site requests).
+/// Lets a request through only with the token, given as `Authorization: Bearer TOKEN`; as
+/// the WebSocket subprotocol `bearer.TOKEN` on `/api/ws` (a browser cannot set headers on a
+/// WebSocket); or, for the status page itself only, as `/?token=TOKEN`. No cookie is ever a
+/// credential: the browser holds nothing it would send on its own, so other sites (and other
+/// ports of this host) cannot borrow it.
 struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if GatewayAuth.hasBearer(request, token: token) {
+        if GatewayAuth.hasBearer(request, token: token) || GatewayAuth.hasWebSocketToken(request, token: token) {
             return try await next(request, context)
         }
-        if let cookie = request.cookies[GatewayAuth.cookieName], GatewayToken.matches(Substring(cookie.value), token) {
-            guard GatewayAuth.sameOrigin(request) else {
-                throw GatewayError(.forbidden, "cross_origin", "requests from another origin are refused")
-            }
+        let isPage = request.method == .get && request.uri.path == "/"
+        if isPage, let given = request.uri.queryParameters["token"], GatewayToken.matches(Substring(given), token) {
             return try await next(request, context)
         }
-        // Opening the page with ?token= once logs the browser in and drops the token from the URL.
-        if request.method == .get, request.uri.path == "/", let given = request.uri.queryParameters["token"],
-           GatewayToken.matches(Substring(given), token) {
-            var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store"])
-            response.setCookie(Cookie(name: GatewayAuth.cookieName, value: token, path: "/", httpOnly: true, sameSite: .strict))
-            return response
+        if isPage, request.headers[.accept]?.contains("text/html") == true {
+            return StatusPage.loginHelp()
         }
         throw GatewayError(
             .unauthorized, "unauthorized", "a valid token is required: send Authorization: Bearer TOKEN (mzt http-token prints it)",
@@ -143,25 +139,29 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 enum GatewayAuth {
-    static let cookieName = "mzt_token"
+    /// The subprotocol the status page (and any client) may name next to `bearer.TOKEN`.
+    static let webSocketProtocol = "mzt"
 
     static func hasBearer(_ request: Request, token: String) -> Bool {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
         return GatewayToken.matches(header.dropFirst("Bearer ".count), token)
     }
 
-    /// No Origin (not a browser, or a same-origin GET) or an Origin naming this host.
-    static func sameOrigin(_ request: Request) -> Bool {
-        guard let origin = request.headers[.origin] else { return true }
-        guard let host = request.head.authority else { return false }
-        return origin == "http://\(host)"
+    /// `Sec-WebSocket-Protocol: mzt, bearer.TOKEN` on the WebSocket upgrade.
+    static func hasWebSocketToken(_ request: Request, token: String) -> Bool {
+        guard request.uri.path == "/api/ws" else { return false }
+        return offeredProtocols(request).contains { $0.hasPrefix("bearer.") && GatewayToken.matches($0.dropFirst("bearer.".count), token) }
+    }
+
+    static func offeredProtocols(_ request: Request) -> [Substring] {
+        request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",") }.map { $0.trimmingPrefix(" ") }
     }
 }
 
 /// The routes the gateway serves, to tell a wrong method (405) from a wrong path (404).
 enum GatewayRoutes {
     static let table: [(pattern: [String], methods: [String])] = [
-        ([""], ["GET"]), (["app.js"], ["GET"]), (["app.css"], ["GET"]),
+        ([""], ["GET"]),
         (["api", "conductor"], ["GET"]), (["api", "ws"], ["GET"]),
         (["api", "jobs"], ["GET", "POST"]), (["api", "jobs", "running"], ["GET"]),
         (["api", "jobs", "*"], ["GET", "DELETE"]),

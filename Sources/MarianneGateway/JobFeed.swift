@@ -17,6 +17,7 @@ actor JobFeed {
     private var subscribers: [UUID: AsyncStream<Event>.Continuation] = [:]
     private var known: [String: JobSummary] = [:]
     private var poller: Task<Void, Never>?
+    private var inFlight: Task<Void, Never>?
     private var stopped = false
 
     init(calls: MethodCaller) {
@@ -66,8 +67,20 @@ actor JobFeed {
         }
     }
 
-    /// Reads the list and tells every subscriber what changed since the last read.
+    /// Reads the list and tells every subscriber what changed since the last read. One read
+    /// at a time: a caller that comes while one is running waits for it instead.
     private func refresh() async {
+        if let running = inFlight {
+            await running.value
+            return
+        }
+        let task = Task { await self.read() }
+        inFlight = task
+        await task.value
+        inFlight = nil
+    }
+
+    private func read() async {
         guard let list = try? await calls.call(RPCMethod.jobList, ListParams(limit: Self.listLimit), as: ListResult.self) else { return }
         var current: [String: JobSummary] = [:]
         for job in list.jobs { current[job.jobID] = job }
@@ -75,8 +88,13 @@ actor JobFeed {
         for job in list.jobs where known[job.jobID] != job {
             events.append(.changed(job))
         }
+        // A job missing from the page may only have aged out of it; only a deleted one is removed.
         for id in known.keys where current[id] == nil {
-            events.append(.removed(id))
+            do {
+                _ = try await calls.call(RPCMethod.jobStatus, JobIDParams(jobID: id), as: JobStatusResult.self)
+            } catch where error.knownCode == .jobNotFound {
+                events.append(.removed(id))
+            } catch {}
         }
         known = current
         for continuation in subscribers.values {

@@ -5,24 +5,51 @@ import Hummingbird
 /// WebSocket (`subscribe`), sends `pause_job` / `resume_job` / `cancel_job`, and shows a
 /// job's log with `reconnect_job`. Text from jobs is only ever set with `textContent`.
 enum StatusPage {
-    static let securityHeaders: HTTPFields = [
-        .contentSecurityPolicy: "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-        .cacheControl: "no-store",
-        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
-    ]
-
     static func register(on router: Hummingbird.Router<some RequestContext>) {
-        router.get("/") { _, _ in response(html, type: "text/html; charset=utf-8") }
-        router.get("/app.js") { _, _ in response(script, type: "text/javascript; charset=utf-8") }
-        router.get("/app.css") { _, _ in response(style, type: "text/css; charset=utf-8") }
+        let full = html.replacingOccurrences(of: "/*STYLE*/", with: style).replacingOccurrences(of: "/*SCRIPT*/", with: script)
+        router.get("/") { _, _ in page(full) }
     }
 
-    static func response(_ text: String, type: String) -> Response {
-        var headers = securityHeaders
-        headers[.contentType] = type
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    /// What `/` answers without the token (401): how to get in, and a jump back in for a
+    /// reload, using the token this tab already holds. Nothing about jobs.
+    static func loginHelp() -> Response {
+        page(loginHTML, status: .unauthorized)
     }
+
+    /// An HTML answer whose inline style and script run only with this response's nonce.
+    static func page(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var generator = SystemRandomNumberGenerator()
+        let nonce = (0..<16).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }.joined()
+        let headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .contentSecurityPolicy: "default-src 'none'; script-src 'nonce-\(nonce)'; style-src 'nonce-\(nonce)'; "
+                + "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            .cacheControl: "no-store",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            HTTPField.Name("Referrer-Policy")!: "no-referrer",
+            .wwwAuthenticate: "Bearer",
+        ]
+        let body = text.replacingOccurrences(of: "NONCE", with: nonce)
+        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        if status != .unauthorized { response.headers[.wwwAuthenticate] = nil }
+        return response
+    }
+
+    static let loginHTML = #"""
+    <!doctype html>
+    <html lang="en">
+    <head><meta charset="utf-8"><title>Marianne conductor</title></head>
+    <body>
+    <p>This page needs the conductor's token: open the link that <code>mzt http-token --url</code> prints.</p>
+    <script nonce="NONCE">
+    "use strict";
+    const saved = sessionStorage.getItem("mzt-token");
+    if (new URLSearchParams(location.search).has("token")) sessionStorage.removeItem("mzt-token");
+    else if (saved) location.replace("/?token=" + encodeURIComponent(saved));
+    </script>
+    </body>
+    </html>
+    """#
 
     static let html = #"""
     <!doctype html>
@@ -31,7 +58,7 @@ enum StatusPage {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Marianne conductor</title>
-    <link rel="stylesheet" href="/app.css">
+    <style nonce="NONCE">/*STYLE*/</style>
     </head>
     <body>
     <header>
@@ -50,7 +77,7 @@ enum StatusPage {
         <pre id="log-lines"></pre>
       </section>
     </main>
-    <script src="/app.js"></script>
+    <script nonce="NONCE">/*SCRIPT*/</script>
     </body>
     </html>
     """#
@@ -89,6 +116,13 @@ enum StatusPage {
 
     static let script = #"""
     "use strict";
+    // The token comes in the address once, stays in this tab only, and leaves the address bar.
+    const query = new URLSearchParams(location.search);
+    const token = query.get("token") || sessionStorage.getItem("mzt-token") || "";
+    sessionStorage.setItem("mzt-token", token);
+    history.replaceState(null, "", "/");
+    const api = (path) => fetch(path, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+
     const jobs = new Map();
     let socket = null;
     let retry = 500;
@@ -105,7 +139,7 @@ enum StatusPage {
 
     function connect() {
       const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-      socket = new WebSocket(`${scheme}//${location.host}/api/ws`);
+      socket = new WebSocket(`${scheme}//${location.host}/api/ws`, ["mzt", `bearer.${token}`]);
       socket.onopen = () => {
         retry = 500;
         setConnection(true);
@@ -146,7 +180,14 @@ enum StatusPage {
           render();
           break;
         case "log":
-          if (message.job_id === logJob && message.entry.seq > logSeq) appendLog(message.entry);
+          if (message.job_id === logJob) appendLog(message.entry);
+          break;
+        case "reconnected":
+          // The job's log started over (it was submitted again): it comes again from seq 1.
+          if (message.job_id === logJob && message.reset) {
+            $("log-lines").replaceChildren();
+            logSeq = 0;
+          }
           break;
         case "error":
           console.warn("conductor:", message.message);
@@ -196,23 +237,35 @@ enum StatusPage {
       return node;
     }
 
+    // Each opening of the log view gets a number; answers for an older one are dropped.
+    let logView = 0;
+
     async function openLog(jobID) {
-      if (logJob && logJob !== jobID) send({ type: "unfollow_job", job_id: logJob });
+      if (logJob) send({ type: "unfollow_job", job_id: logJob });
+      const view = ++logView;
       logJob = jobID;
       logSeq = 0;
       $("log").hidden = false;
       $("log-job").textContent = jobID;
       $("log-lines").replaceChildren();
-      const response = await fetch(`/api/jobs/${encodeURIComponent(jobID)}/logs?tail=500`);
+      const response = await api(`/api/jobs/${encodeURIComponent(jobID)}/logs?tail=500`);
+      if (view !== logView) return;
       if (response.ok) {
         const logs = await response.json();
+        if (view !== logView) return;
         for (const entry of logs.entries) appendLog(entry);
         logSeq = Math.max(logSeq, logs.last_seq);
       }
-      if (logJob === jobID) send({ type: "reconnect_job", job_id: jobID, last_seq: logSeq });
+      send({ type: "reconnect_job", job_id: jobID, last_seq: logSeq });
     }
 
     function appendLog(entry) {
+      if (entry.missed) {
+        // The stream skipped entries this page was too slow for: read the log afresh.
+        openLog(logJob);
+        return;
+      }
+      if (entry.seq <= logSeq) return;
       logSeq = entry.seq;
       const time = new Date(entry.timestamp).toLocaleTimeString();
       const line = el("div", { className: `level-${entry.level}`, textContent: `${entry.seq}  ${time}  ${entry.level.padEnd(7)} ${entry.message}` });
@@ -229,7 +282,7 @@ enum StatusPage {
     };
 
     async function conductorInfo() {
-      const response = await fetch("/api/conductor");
+      const response = await api("/api/conductor");
       if (!response.ok) return;
       const info = await response.json();
       $("conductor").textContent = `pid ${info.pid} · up ${info.uptime} · ${info.running_jobs.length} running · v${info.version}`;

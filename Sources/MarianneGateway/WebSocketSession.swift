@@ -99,12 +99,17 @@ actor WebSocketSession {
     }
 
     /// Replays the entries after `last_seq`, then streams new ones: no gap, no duplicate.
+    /// A `last_seq` beyond the job's log means the job was submitted again since (its log
+    /// started over): then everything is sent again, from 1, with `reset: true`.
     private func reconnectJob(_ command: Command) async throws {
         let jobID = try command.requireJobID()
-        let since = command.lastSeq ?? 0
+        var since = command.lastSeq ?? 0
         guard since >= 0 else { throw GatewayError(.badRequest, "invalid_request", "last_seq must be 0 or more") }
-        let status = try await calls.call(RPCMethod.jobStatus, JobIDParams(jobID: jobID), as: JobStatusResult.self)
-        await sender.send("reconnected", requestID: command.requestID, Reconnected(jobID: jobID, status: status.job.status, lastSeq: since))
+        let current = try await calls.call(RPCMethod.jobLogs, LogsParams(jobID: jobID, tail: 0), as: LogsResult.self)
+        let reset = since > current.lastSeq
+        if reset { since = 0 }
+        let reply = Reconnected(jobID: jobID, status: current.status, lastSeq: since, reset: reset ? true : nil)
+        await sender.send("reconnected", requestID: command.requestID, reply)
         stream(jobID, since: since)
     }
 
@@ -186,9 +191,10 @@ actor WebSocketSession {
         var jobID: String
         var status: JobStatus
         var lastSeq: Int
+        var reset: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case status
+            case status, reset
             case jobID = "job_id"
             case lastSeq = "last_seq"
         }
@@ -232,7 +238,10 @@ actor MessageSender {
         do {
             try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
             return true
+        } catch is CancellationError {
+            return false  // the sending task was stopped (unfollow, unsubscribe); the socket is fine
         } catch {
+            if Task.isCancelled { return false }
             closed = true
             return false
         }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import MarianneClient
@@ -88,10 +89,13 @@ final class WebSocketProbe: @unchecked Sendable {
     private var task: Task<Void, Never>?
     private var failure: String?
 
-    static func open(_ gateway: Gateway, token: String? = nil) async throws -> WebSocketProbe {
+    /// `token: ""` sends no Authorization header; `protocols` is sent as Sec-WebSocket-Protocol.
+    static func open(_ gateway: Gateway, token: String? = nil, protocols: String? = nil) async throws -> WebSocketProbe {
         let probe = WebSocketProbe()
         var configuration = WebSocketClientConfiguration()
-        configuration.additionalHeaders[.authorization] = "Bearer \(token ?? gateway.token)"
+        let bearer = token ?? gateway.token
+        if !bearer.isEmpty { configuration.additionalHeaders[.authorization] = "Bearer \(bearer)" }
+        if let protocols { configuration.additionalHeaders[.secWebSocketProtocol] = protocols }
         let url = gateway.wsURL
         probe.task = Task {
             do {
