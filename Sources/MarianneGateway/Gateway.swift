@@ -23,6 +23,10 @@ public final class Gateway: ConductorFrontend, Sendable {
         self.feed = feed
     }
 
+    /// An HTTP connection with no request for this long is closed (an open WebSocket is kept
+    /// alive by pings).
+    static let idleSeconds: Int64 = 60
+
     /// Binds the listener and starts serving; throws when the address cannot be bound.
     public static func start(
         listen: HTTPListenSettings, home: ConductorHome, router methods: MarianneConductor.Router, logger: Logger,
@@ -45,7 +49,10 @@ public final class Gateway: ConductorFrontend, Sendable {
         let bound = BoundAddress()
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: 1 << 20)),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(http1: .init(idleTimeout: .seconds(Self.idleSeconds)), ws: .init(maxFrameSize: 1 << 20))
+            ),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "mzt-conductor"),
             onServerRunning: { channel in bound.set(channel.localAddress?.port) },
             logger: serverLogger
