@@ -90,7 +90,7 @@ struct RestartCommand: AsyncParsableCommand {
             if http.isEmpty, let status = try? await global.client.call(RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self, timeout: 2),
                let url = status.httpURL {
                 let address = String(url.dropFirst("http://".count))
-                let loopback = address.hasPrefix("127.") || address.hasPrefix("[::1]") || address.hasPrefix("localhost")
+                let loopback = (try? HTTPListenSettings.parse(address, allowRemote: true))?.isLoopback ?? false
                 http = ["--http", address] + (loopback ? [] : ["--http-allow-remote"])
             }
             try await StopCommand.stop(global: global, force: false, yes: yes, grace: nil)

@@ -46,7 +46,7 @@ public final class Gateway: ConductorFrontend, Sendable {
 
         var serverLogger = logger
         serverLogger.logLevel = .warning
-        let bound = BoundAddress()
+        let startup = Startup()
         let app = Application(
             router: router,
             server: .http1WebSocketUpgrade(
@@ -54,32 +54,29 @@ public final class Gateway: ConductorFrontend, Sendable {
                 configuration: .init(http1: .init(idleTimeout: .seconds(Self.idleSeconds)), ws: .init(maxFrameSize: 1 << 20))
             ),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "mzt-conductor"),
-            onServerRunning: { channel in bound.set(channel.localAddress?.port) },
+            onServerRunning: { channel in startup.finish(.success(channel.localAddress?.port ?? listen.port)) },
             logger: serverLogger
         )
         let serviceGroup = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: serverLogger))
-        let outcome = StartOutcome()
         let running = Task {
             do {
                 try await serviceGroup.run()
-                outcome.finish(nil)
+                startup.finish(.failure(GatewayStartError(description: "the server stopped")))
             } catch {
-                outcome.finish(error)
+                startup.finish(.failure(error))
             }
         }
-        // Wait until the listener is bound or the group failed (e.g. address in use).
-        while true {
-            if let port = bound.port {
-                let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
-                let url = "http://\(host):\(port)"
-                logger.info("http gateway listening", metadata: ["url": "\(url)"])
-                return Gateway(url: url, serviceGroup: serviceGroup, running: running, feed: feed)
-            }
-            if let failure = outcome.result {
-                throw GatewayStartError(description: "cannot listen on \(listen.host):\(listen.port): \(failure.map { "\($0)" } ?? "the server stopped")")
-            }
-            try await Task.sleep(nanoseconds: 2_000_000)
+        // The listener is bound, or the group failed first (e.g. the address is in use).
+        let port: Int
+        do {
+            port = try await startup.port()
+        } catch {
+            throw GatewayStartError(description: "cannot listen on \(listen.host):\(listen.port): \(error)")
         }
+        let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
+        let url = "http://\(host):\(port)"
+        logger.info("http gateway listening", metadata: ["url": "\(url)"])
+        return Gateway(url: url, serviceGroup: serviceGroup, running: running, feed: feed)
     }
 
     /// Stops accepting, ends open WebSocket streams, and waits (briefly) for the server to stop.
@@ -100,20 +97,29 @@ public struct GatewayStartError: Error, CustomStringConvertible {
     public var description: String
 }
 
-/// The port the listener got, set from the server's event loop.
-final class BoundAddress: @unchecked Sendable {
+/// How the start went: the bound port, or why there is none. The first outcome wins.
+final class Startup: @unchecked Sendable {
     private let lock = NSLock()
-    private var value: Int?
+    private var outcome: Result<Int, any Error>?
+    private var waiter: CheckedContinuation<Int, any Error>?
 
-    func set(_ port: Int?) { lock.withLock { value = port ?? 0 } }
-    var port: Int? { lock.withLock { value } }
-}
+    func finish(_ result: Result<Int, any Error>) {
+        let waiting: CheckedContinuation<Int, any Error>? = lock.withLock {
+            guard outcome == nil else { return nil }
+            outcome = result
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume(with: result)
+    }
 
-/// How the server task ended, if it has.
-final class StartOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ended: (any Error)??
-
-    func finish(_ error: (any Error)?) { lock.withLock { ended = .some(error) } }
-    var result: (any Error)?? { lock.withLock { ended } }
+    func port() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let known: Result<Int, any Error>? = lock.withLock {
+                if outcome == nil { waiter = continuation }
+                return outcome
+            }
+            if let known { continuation.resume(with: known) }
+        }
+    }
 }

@@ -20,19 +20,17 @@ enum StatusPage {
     static func page(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         var generator = SystemRandomNumberGenerator()
         let nonce = (0..<16).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }.joined()
-        let headers: HTTPFields = [
+        var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8",
             .contentSecurityPolicy: "default-src 'none'; script-src 'nonce-\(nonce)'; style-src 'nonce-\(nonce)'; "
                 + "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
             .cacheControl: "no-store",
             HTTPField.Name("X-Content-Type-Options")!: "nosniff",
             HTTPField.Name("Referrer-Policy")!: "no-referrer",
-            .wwwAuthenticate: "Bearer",
         ]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         let body = text.replacingOccurrences(of: "NONCE", with: nonce)
-        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
-        if status != .unauthorized { response.headers[.wwwAuthenticate] = nil }
-        return response
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static let loginHTML = #"""

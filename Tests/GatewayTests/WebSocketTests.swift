@@ -230,6 +230,8 @@ struct AccessTests {
         let help = try await gateway.request("GET", "/", token: "", headers: ["Accept": "text/html", "Cookie": "mzt_token=\(gateway.token)"])
         #expect(help.status == 401)
         #expect(help.text.contains("mzt http-token --url"))
+        #expect(help.header("WWW-Authenticate") == "Bearer")
+        #expect(page.header("WWW-Authenticate") == nil)
         #expect(!help.text.contains("jobs"))
         let wrong = try await gateway.request("GET", "/?token=nope", token: "")
         #expect(wrong.status == 401)

@@ -1,5 +1,6 @@
 import Foundation
 import MarianneConductor
+import MarianneProtocol
 import MarianneTestSupport
 import Testing
 
