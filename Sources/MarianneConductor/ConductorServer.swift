@@ -35,7 +35,7 @@ final class ConductorServer: @unchecked Sendable {
                     let handler = ConnectionHandler(router: router, logger: logger, channel: channel)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maxLength: maxBytes)))
                     try channel.pipeline.syncOperations.addHandler(handler)
-                    connections.insert(channel)
+                    connections.insert(channel, handler)
                     channel.closeFuture.whenComplete { _ in connections.remove(channel) }
                 }
             }
@@ -50,9 +50,15 @@ final class ConductorServer: @unchecked Sendable {
         try? await channel?.close().get()
     }
 
-    /// Closes every connection and the event loops.
+    /// Lets every connection answer the requests it has already read (so the answer to
+    /// `conductor.shutdown` itself goes out), then closes what is left and the event loops.
     func shutdown() async {
         await stopAccepting()
+        for handler in connections.handlers { handler.finishInput() }
+        let deadline = Date().addingTimeInterval(2)
+        while !connections.all.isEmpty, Date() < deadline {
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
         for connection in connections.all { try? await connection.close().get() }
         try? await group.shutdownGracefully()
     }
@@ -60,11 +66,14 @@ final class ConductorServer: @unchecked Sendable {
 
 final class ConnectionSet: @unchecked Sendable {
     private let lock = NSLock()
-    private var channels: [ObjectIdentifier: Channel] = [:]
+    private var channels: [ObjectIdentifier: (channel: Channel, handler: ConnectionHandler)] = [:]
 
-    func insert(_ channel: Channel) { lock.withLock { channels[ObjectIdentifier(channel)] = channel } }
+    func insert(_ channel: Channel, _ handler: ConnectionHandler) {
+        lock.withLock { channels[ObjectIdentifier(channel)] = (channel, handler) }
+    }
     func remove(_ channel: Channel) { lock.withLock { _ = channels.removeValue(forKey: ObjectIdentifier(channel)) } }
-    var all: [Channel] { lock.withLock { Array(channels.values) } }
+    var all: [Channel] { lock.withLock { channels.values.map(\.channel) } }
+    var handlers: [ConnectionHandler] { lock.withLock { channels.values.map(\.handler) } }
 }
 
 /// Writes lines to one connection; awaiting the write gives back-pressure to streams.
@@ -119,6 +128,11 @@ final class ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         continuation.yield(unwrapInboundIn(data))
+    }
+
+    /// Takes no further requests: the ones already read are answered, then the connection closes.
+    func finishInput() {
+        continuation.finish()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

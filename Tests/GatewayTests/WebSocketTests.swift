@@ -14,7 +14,7 @@ struct WebSocketTests {
         let first = try await WebSocketProbe.open(gateway)
         try await first.send([
             "type": .string("run_job"), "request_id": .int(7), "id": .string("ws1"),
-            "score": .string(Gateway.slowScore(name: "ws", sheets: 3, linesPerSheet: 5, pause: 0.15)),
+            "score": .string(Gateway.slowScore(name: "ws", sheets: 3, linesPerSheet: 8, pause: 0.3)),
         ])
         let started = try await first.next("job_started")
         #expect(started["job_id"]?.stringValue == "ws1")
@@ -51,7 +51,7 @@ struct WebSocketTests {
         #expect(seen + replayed == Array(1...lastSeq))
         let full = try await client.call(RPCMethod.jobLogs, params: LogsParams(jobID: "ws1"), as: LogsResult.self)
         #expect(full.entries.map(\.seq) == Array(1...lastSeq))
-        #expect(full.entries.contains { $0.message == "sheet 3: sheet 3 line 5" }, "\(full.entries.map(\.message))")
+        #expect(full.entries.contains { $0.message == "sheet 3: sheet 3 line 8" }, "\(full.entries.map(\.message))")
     }
 
     @Test("Reconnecting with a last_seq from an earlier run of the same id starts over from 1, flagged reset")
