@@ -34,13 +34,13 @@ struct StartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let home = global.home
-        if let pid = ConductorProcess.runningPid(home: home) {
-            FileHandle.standardError.write(Data("conductor already running (pid \(pid))\n".utf8))
-            throw ExitCode(ExitCodes.failed)
-        }
         if httpAllowRemote && http == nil {
             FileHandle.standardError.write(Data("Error: --http-allow-remote needs --http HOST:PORT\n".utf8))
             throw ExitCode(ExitCodes.usage)
+        }
+        if let pid = ConductorProcess.runningPid(home: home) {
+            FileHandle.standardError.write(Data("conductor already running (pid \(pid))\n".utf8))
+            throw ExitCode(ExitCodes.failed)
         }
         if foreground { ConductorProcess.execForeground(home: home, arguments: conductorArguments) }
         try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -85,6 +85,10 @@ struct RestartCommand: AsyncParsableCommand {
     @Flag(name: .customLong("http-allow-remote"), help: "Allow --http on an address other machines can reach.") var httpAllowRemote = false
 
     func run() async throws {
+        if httpAllowRemote && self.http == nil {
+            FileHandle.standardError.write(Data("Error: --http-allow-remote needs --http HOST:PORT\n".utf8))
+            throw ExitCode(ExitCodes.usage)
+        }
         var http = self.http.map { ["--http", $0] + (httpAllowRemote ? ["--http-allow-remote"] : []) } ?? []
         if ConductorProcess.runningPid(home: global.home) != nil {
             if http.isEmpty, let status = try? await global.client.call(RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self, timeout: 2),

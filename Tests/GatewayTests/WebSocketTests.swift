@@ -255,6 +255,32 @@ struct AccessTests {
         #expect(rest.status == 401)
     }
 
+    @Test("http-token before the first --http start, --url without a gateway, and a lone --http-allow-remote say what to do")
+    func cliErrors() async throws {
+        let conductor = try await TestConductor.start()
+        defer { conductor.shutdown() }
+        let noToken = try await conductor.run(["http-token"])
+        #expect(noToken.exitCode == 66)
+        #expect(noToken.stderr.contains("start the conductor with --http"))
+        #expect(!(try await conductor.run(["conductor-status"])).stdout.contains("http:"))
+
+        for command in ["start", "restart"] {
+            let lone = try await conductor.run([command, "--yes", "--http-allow-remote"].filter { command == "restart" || $0 != "--yes" })
+            #expect(lone.exitCode == 64, "\(command): \(lone.stderr)")
+            #expect(lone.stderr.contains("--http-allow-remote needs --http"), "\(command)")
+        }
+
+        #expect(try await conductor.run(["restart", "--yes", "--http", "127.0.0.1:0"]).exitCode == 0)
+        #expect((try await conductor.run(["conductor-status"])).stdout.contains("http:     http://127.0.0.1:"))
+        // Stopped and started plainly, the conductor runs without the gateway; the token stays.
+        #expect(try await conductor.run(["stop", "--yes"]).exitCode == 0)
+        try await conductor.restart()
+        let url = try await conductor.run(["http-token", "--url"])
+        #expect(url.exitCode == 1)
+        #expect(url.stderr.contains("runs without the HTTP gateway"))
+        #expect(try await conductor.run(["http-token"]).exitCode == 0)
+    }
+
     @Test("mzt restart brings the gateway back on the same address, with the same token")
     func restartKeepsAddress() async throws {
         let conductor = try await TestConductor.start()
