@@ -27,21 +27,29 @@ public final class Gateway: ConductorFrontend, Sendable {
     /// alive by pings).
     static let idleSeconds: Int64 = 60
 
-    /// Binds the listener and starts serving; throws when the address cannot be bound.
+    /// Binds the listener and starts serving; throws when the address cannot be bound (or
+    /// resolves to an address it may not bind).
     public static func start(
         listen: HTTPListenSettings, home: ConductorHome, router methods: MarianneConductor.Router, logger: Logger,
-        maxBodyBytes: Int = 16 * 1024 * 1024
+        maxBodyBytes: Int = 16 * 1024 * 1024, limits: GatewayLimits = GatewayLimits()
     ) async throws -> Gateway {
         let token = try GatewayToken.loadOrCreate(path: home.httpTokenPath)
+        let address: String
+        do {
+            address = try listen.bindAddress()
+        } catch {
+            throw GatewayStartError(description: "cannot listen on \(listen.host):\(listen.port): \(error)")
+        }
         let workspaces = home.path("workspaces")
         try FileManager.default.createDirectory(atPath: workspaces, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let calls = MethodCaller(router: methods)
         let feed = JobFeed(calls: calls)
         let api = GatewayAPI(calls: calls, feed: feed, submitBase: workspaces, maxBodyBytes: maxBodyBytes, logger: logger)
+        let connections = ConnectionTable(limits: limits)
 
-        let router = Hummingbird.Router(context: BasicWebSocketRequestContext.self)
+        let router = Hummingbird.Router(context: GatewayContext.self)
         router.middlewares.add(ErrorMiddleware(logger: logger))
-        router.middlewares.add(TokenMiddleware(token: token))
+        router.middlewares.add(TokenMiddleware(token: token, connections: connections))
         api.register(on: router)
 
         var serverLogger = logger
@@ -49,11 +57,15 @@ public final class Gateway: ConductorFrontend, Sendable {
         let startup = Startup()
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
+            server: GatewayChannel.builder(
                 webSocketRouter: router,
-                configuration: .init(http1: .init(idleTimeout: .seconds(Self.idleSeconds)), ws: .init(maxFrameSize: 1 << 20))
+                configuration: .init(http1: .init(idleTimeout: .seconds(Self.idleSeconds)), ws: .init(maxFrameSize: 1 << 20)),
+                table: connections
             ),
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "mzt-conductor"),
+            configuration: .init(
+                address: .hostname(address, port: listen.port), serverName: "mzt-conductor",
+                availableConnectionsDelegate: GatewayAcceptPolicy(limits: limits)
+            ),
             onServerRunning: { channel in startup.finish(.success(channel.localAddress?.port ?? listen.port)) },
             logger: serverLogger
         )
@@ -73,7 +85,7 @@ public final class Gateway: ConductorFrontend, Sendable {
         } catch {
             throw GatewayStartError(description: "cannot listen on \(listen.host):\(listen.port): \(error)")
         }
-        let host = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
+        let host = address.contains(":") ? "[\(address)]" : address
         let url = "http://\(host):\(port)"
         logger.info("http gateway listening", metadata: ["url": "\(url)"])
         return Gateway(url: url, serviceGroup: serviceGroup, running: running, feed: feed)

@@ -29,7 +29,7 @@ struct GatewayAPI: Sendable {
     let maxBodyBytes: Int
     let logger: Logger
 
-    typealias Context = BasicWebSocketRequestContext
+    typealias Context = GatewayContext
 
     func register(on router: Hummingbird.Router<Context>) {
         StatusPage.register(on: router)

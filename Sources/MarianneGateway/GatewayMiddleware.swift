@@ -61,6 +61,17 @@ struct GatewayError: Error {
         response.headers.append(contentsOf: headers)
         return response
     }
+
+    /// The JSON body alone, for answers written below the router.
+    var encodedBody: Data {
+        (try? JSONEncoder.wire.encode(Body(error: .init(code: code, message: message, rpcCode: rpcCode, data: data)))) ?? Data()
+    }
+
+    /// A missing or wrong token: the same answer on every path.
+    static let unauthorized = GatewayError(
+        .unauthorized, "unauthorized", "a valid token is required: send Authorization: Bearer TOKEN (mzt http-token prints it)",
+        headers: [.wwwAuthenticate: "Bearer"]
+    )
 }
 
 enum JSONResponse {
@@ -117,24 +128,25 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 /// WebSocket); or, for the status page itself only, as `/?token=TOKEN`. No cookie is ever a
 /// credential: the browser holds nothing it would send on its own, so other sites (and other
 /// ports of this host) cannot borrow it.
-struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+/// A request with the token marks its connection authenticated in `connections`, which
+/// lifts the header deadline and the unauthenticated caps from it.
+struct TokenMiddleware: RouterMiddleware {
+    typealias Context = GatewayContext
     let token: String
+    let connections: ConnectionTable?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if GatewayAuth.hasBearer(request, token: token) || GatewayAuth.hasWebSocketToken(request, token: token) {
-            return try await next(request, context)
-        }
         let isPage = request.method == .get && request.uri.path == "/"
-        if isPage, let given = request.uri.queryParameters["token"], GatewayToken.matches(Substring(given), token) {
+        if GatewayAuth.hasBearer(request, token: token) || GatewayAuth.hasWebSocketToken(request, token: token)
+            || (isPage && request.uri.queryParameters["token"].map { GatewayToken.matches(Substring($0), token) } == true) {
+            connections?.authenticate(context.channel)
             return try await next(request, context)
         }
         if isPage, request.headers[.accept]?.contains("text/html") == true {
             return StatusPage.loginHelp()
         }
-        throw GatewayError(
-            .unauthorized, "unauthorized", "a valid token is required: send Authorization: Bearer TOKEN (mzt http-token prints it)",
-            headers: [.wwwAuthenticate: "Bearer"]
-        )
+        if request.headers[.upgrade]?.lowercased() == "websocket" { connections?.refuseUpgrade(context.channel) }
+        throw GatewayError.unauthorized
     }
 }
 
@@ -142,9 +154,11 @@ enum GatewayAuth {
     /// The subprotocol the status page (and any client) may name next to `bearer.TOKEN`.
     static let webSocketProtocol = "mzt"
 
+    /// `Authorization: Bearer TOKEN`; the scheme's name is case-insensitive (RFC 7235).
     static func hasBearer(_ request: Request, token: String) -> Bool {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        return GatewayToken.matches(header.dropFirst("Bearer ".count), token)
+        guard let header = request.headers[.authorization], let space = header.firstIndex(of: " ") else { return false }
+        guard header[..<space].lowercased() == "bearer" else { return false }
+        return GatewayToken.matches(Substring(header[space...].trimmingCharacters(in: .whitespaces)), token)
     }
 
     /// `Sec-WebSocket-Protocol: mzt, bearer.TOKEN` on the WebSocket upgrade.

@@ -7,6 +7,14 @@ import MarianneProtocol
 // runs it in the terminal. Usage: mzt-conductor [--home DIR] [--http HOST:PORT [--http-allow-remote]]
 
 let arguments = CommandLine.arguments
+
+// Descriptors: the soft limit is raised to the hard one, so sockets, checkpoints and jobs
+// have the room the system allows (the gateway keeps a reserve of it free).
+var descriptors = rlimit()
+if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &descriptors) == 0, descriptors.rlim_cur < descriptors.rlim_max {
+    descriptors.rlim_cur = descriptors.rlim_max
+    _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &descriptors)
+}
 let explicitHome = arguments.firstIndex(of: "--home").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 let home = ConductorHome.resolve(explicit: explicitHome)
 
@@ -30,10 +38,16 @@ if let listen = arguments.firstIndex(of: "--http").flatMap({ $0 + 1 < arguments.
 }
 var makeFrontend: (@Sendable (ConductorEnvironment, Router) async throws -> any ConductorFrontend)?
 if let listen = settings.http {
+    let limits: GatewayLimits
+    do {
+        limits = try GatewayLimits.from(environment: ProcessInfo.processInfo.environment)
+    } catch {
+        fail("Error: \(error)", code: 64)
+    }
     makeFrontend = { environment, router in
         try await Gateway.start(
             listen: listen, home: environment.home, router: router, logger: environment.logger,
-            maxBodyBytes: environment.settings.maxMessageBytes
+            maxBodyBytes: environment.settings.maxMessageBytes, limits: limits
         )
     }
 }

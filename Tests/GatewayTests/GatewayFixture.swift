@@ -15,14 +15,17 @@ struct Gateway {
     let url: String
     let token: String
 
-    static func start(settings: String = "") async throws -> Gateway {
-        let conductor = try await TestConductor.start(settings: "http: 127.0.0.1:0\n" + settings)
+    static func start(settings: String = "", environment: [String: String] = [:]) async throws -> Gateway {
+        let conductor = try await TestConductor.start(settings: "http: 127.0.0.1:0\n" + settings, environment: environment)
         let status = try await conductor.client.call(RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self)
         guard let url = status.httpURL else { throw TestFailure("the conductor reports no http_url") }
         let token = try String(contentsOfFile: conductor.home + "/http.token", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return Gateway(conductor: conductor, url: url, token: token)
     }
+
+    /// The bound port, from `url`.
+    var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
 
     var wsURL: String { url.replacingOccurrences(of: "http://", with: "ws://") + "/api/ws" }
 
