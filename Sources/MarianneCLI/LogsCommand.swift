@@ -34,11 +34,13 @@ struct LogsCommand: AsyncParsableCommand {
 
 /// Prints log entries and follows a job's log across reconnects.
 enum LogPrinter {
+    /// On a terminal, the job's text has its control characters made visible (TerminalText).
     static func print(_ entry: LogEntry, json: Bool) {
         if json {
-            Swift.print(Render.jsonLine(entry))
+            Swift.print(TerminalText.jsonForStdout(Render.jsonLine(entry)))
         } else {
-            Swift.print("\(Render.time(entry.timestamp)) \(entry.level.padding(toLength: 7, withPad: " ", startingAt: 0)) \(entry.message)")
+            let level = entry.level.padding(toLength: 7, withPad: " ", startingAt: 0)
+            Swift.print("\(Render.time(entry.timestamp)) \(level) \(TerminalText.forStdout(entry.message))")
         }
     }
 
@@ -94,12 +96,12 @@ struct ResultsCommand: AsyncParsableCommand {
         try await global.withClient { client in
             let result = try await client.call(RPCMethod.jobResults, params: JobIDParams(jobID: jobID), as: ResultsResult.self)
             if global.json {
-                Swift.print(Render.json(result))
+                Swift.print(TerminalText.jsonForStdout(Render.json(result)))
                 return
             }
             if result.results.isEmpty { Swift.print("\(jobID): no results") }
             for entry in result.results {
-                Swift.print("\(entry.seq)  \(Render.time(entry.timestamp))  \(Render.jsonLine(entry.data))")
+                Swift.print("\(entry.seq)  \(Render.time(entry.timestamp))  \(TerminalText.jsonForStdout(Render.jsonLine(entry.data)))")
             }
         }
     }

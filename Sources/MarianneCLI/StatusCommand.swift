@@ -23,10 +23,10 @@ struct StatusCommand: AsyncParsableCommand {
             while true {
                 let status = try await client.call(RPCMethod.jobStatus, params: JobIDParams(jobID: jobID), as: JobStatusResult.self)
                 if global.json {
-                    print(Render.json(status))
+                    print(TerminalText.jsonForStdout(Render.json(status)))
                 } else {
                     if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
-                    print(Self.render(status))
+                    print(TerminalText.forStdout(Self.render(status)))
                 }
                 guard watch, !status.job.status.isTerminal else { return }
                 try await Task.sleep(nanoseconds: 1_000_000_000)

@@ -64,7 +64,7 @@ struct SubmitCommand: AsyncParsableCommand {
             if follow {
                 if !global.json { print("\(result.jobID) submitted") }
                 let logs = try await LogPrinter.follow(client: client, params: LogsParams(jobID: result.jobID, follow: true), json: global.json)
-                if !global.json { print("\(result.jobID) \(logs.status.rawValue)" + (logs.error.map { ": \($0)" } ?? "")) }
+                if !global.json { print(TerminalText.forStdout("\(result.jobID) \(logs.status.rawValue)" + (logs.error.map { ": \($0)" } ?? ""))) }
                 if logs.status != .completed { throw ExitCode(ExitCodes.failed) }
                 return
             }
