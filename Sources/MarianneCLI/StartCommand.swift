@@ -38,6 +38,11 @@ struct StartCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: --http-allow-remote needs --http HOST:PORT\n".utf8))
             throw ExitCode(ExitCodes.usage)
         }
+        // A conductor that is exiting (killed, or its leader already gone) still holds the
+        // lock until its last thread ends: wait for that rather than refuse.
+        if let pid = ConductorProcess.runningPid(home: home), ConductorProcess.isExiting(pid) {
+            _ = await ConductorProcess.waitUntilGone(pid: pid, home: home, timeout: 10)
+        }
         if let pid = ConductorProcess.runningPid(home: home) {
             FileHandle.standardError.write(Data("conductor already running (pid \(pid))\n".utf8))
             throw ExitCode(ExitCodes.failed)

@@ -32,7 +32,7 @@ struct StopCommand: AsyncParsableCommand {
                 throw GlobalOptions.fail(.conductorNotRunning, json: global.json)
             }
             kill(pid, SIGKILL)
-            try await waitUntilGone(pid: pid, socket: nil, timeout: 10)
+            try await waitUntilGone(pid: pid, home: home, timeout: 10)
             if !quiet { print("conductor killed (pid \(pid))") }
             return
         }
@@ -50,7 +50,7 @@ struct StopCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("warning: stopping \(running) running job\(running == 1 ? "" : "s"); they resume on the next start\n".utf8))
             }
             _ = try await client.call(RPCMethod.conductorShutdown, params: ShutdownParams(graceSeconds: grace), as: ShutdownResult.self)
-            try await waitUntilGone(pid: status.pid, socket: home.socketPath, timeout: (grace ?? 10) + 30)
+            try await waitUntilGone(pid: status.pid, home: home, timeout: (grace ?? 10) + 30)
             if global.json {
                 print(Render.json(ShutdownResult(accepted: true, runningJobs: running)))
             } else if !quiet {
@@ -59,14 +59,10 @@ struct StopCommand: AsyncParsableCommand {
         }
     }
 
-    static func waitUntilGone(pid: Int32, socket: String?, timeout: Double) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let alive = ConductorProcess.isAlive(pid)
-            let socketLeft = socket.map { FileManager.default.fileExists(atPath: $0) } ?? false
-            if !alive && !socketLeft { return }
-            try await Task.sleep(nanoseconds: 5_000_000)
-        }
+    /// Returns once the process has exited entirely and released the home's pid-file lock
+    /// (so a start right after cannot find it still running).
+    static func waitUntilGone(pid: Int32, home: ConductorHome, timeout: Double) async throws {
+        if await ConductorProcess.waitUntilGone(pid: pid, home: home, timeout: timeout) { return }
         FileHandle.standardError.write(Data("Error: the conductor (pid \(pid)) did not stop within \(Int(timeout))s; use mzt stop --force\n".utf8))
         throw ExitCode(ExitCodes.busy)
     }

@@ -8,13 +8,49 @@ public enum ConductorProcess {
         home.runningPid()
     }
 
-    /// True while `pid` runs (a zombie counts as gone).
+    /// True while any thread of `pid` runs. A zombie thread-group leader whose other threads
+    /// still run is alive: they still hold its files (the pid-file lock, the port).
     public static func isAlive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
-            return true
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return true }
+        return threads.contains { thread in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")")
+            else { return false }
+            let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+            return state != "Z" && state != "X"
         }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
+    }
+
+    /// True when the leader of `pid` has exited (it may still be tearing down).
+    public static func isExiting(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+            return false
+        }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state == "Z" || state == "X"
+    }
+
+    /// Waits until the conductor `pid` of `home` is gone for certain: the whole process has
+    /// exited (its pidfd is readable, or no thread of it is left running) and the pid-file
+    /// lock is free on a fresh open of the pid file. A zombie leader is not enough: under
+    /// load its other threads go on holding the lock for seconds. False on timeout.
+    public static func waitUntilGone(pid: Int32, home: ConductorHome, timeout: Double) -> Bool {
+        let exit = ProcessExit(pid: pid)
+        defer { exit.close() }
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if exit.hasExited(), home.runningPid() != pid { return true }
+            if Date() >= deadline { return false }
+            usleep(5000)
+        }
+    }
+
+    /// The same, waiting off the concurrency pool.
+    public static func waitUntilGone(pid: Int32, home: ConductorHome, timeout: Double) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: waitUntilGone(pid: pid, home: home, timeout: timeout)) }.start()
+        }
     }
 
     /// `mzt-conductor` next to the running executable.
@@ -75,5 +111,41 @@ public enum ConductorProcess {
     /// glibc's `posix_spawn_file_actions_addclosefrom_np`, not in the Swift Glibc module.
     static let closefromFunction: AddClosefrom? = {
         dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddClosefrom.self) }
+    }()
+}
+
+
+/// Whether a process has exited entirely, through a pidfd when the system has them (it is
+/// readable once every thread is gone, and names that process even if the pid is reused),
+/// else by its threads' states in /proc.
+final class ProcessExit {
+    let pid: Int32
+    private var pidfd: Int32 = -1
+
+    init(pid: Int32) {
+        self.pid = pid
+        if let open = Self.pidfdOpen {
+            pidfd = open(pid, 0)
+        }
+    }
+
+    func hasExited() -> Bool {
+        if pidfd >= 0 {
+            var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+            return poll(&entry, 1, 0) == 1
+        }
+        return !ConductorProcess.isAlive(pid)
+    }
+
+    func close() {
+        if pidfd >= 0 { _ = Glibc.close(pidfd) }
+        pidfd = -1
+    }
+
+    typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
+
+    /// glibc's `pidfd_open` (2.36+), looked up at run time.
+    static let pidfdOpen: PidfdOpen? = {
+        dlsym(dlopen(nil, RTLD_NOW), "pidfd_open").map { unsafeBitCast($0, to: PidfdOpen.self) }
     }()
 }

@@ -72,23 +72,26 @@ public final class TestConductor: @unchecked Sendable {
             .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    /// Kills the conductor with SIGKILL and waits until it is gone.
+    /// Kills the conductor with SIGKILL and waits until it is gone for certain: every thread
+    /// exited and the pid-file lock free (a zombie leader is not enough; its other threads
+    /// can hold the lock for seconds under load, and a restart would find it running).
     public func kill9() throws {
         guard let pid else { throw TestFailure("no conductor pid in \(home)") }
         kill(pid, SIGKILL)
-        let deadline = Date().addingTimeInterval(10)
-        while kill(pid, 0) == 0, Date() < deadline {
-            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            if state.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true { break }
-            usleep(5000)
+        guard ConductorProcess.waitUntilGone(pid: pid, home: ConductorHome(root: home), timeout: 30) else {
+            throw TestFailure("the conductor (pid \(pid)) still holds \(home)/conductor.pid 30 s after kill -9")
         }
     }
 
-    /// Stops the conductor (gracefully, then by force) and removes the home.
+    /// Stops the conductor (gracefully, then by force), waits until it is gone, and removes
+    /// the home.
     public func shutdown() {
-        if let pid, kill(pid, 0) == 0 {
+        if let pid, ConductorProcess.isAlive(pid) {
             _ = try? Self.runBlocking(Self.binary, ["stop", "--yes"], environment: ["MZT_HOME": home], timeout: 30)
-            if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+            if ConductorProcess.isAlive(pid) {
+                kill(pid, SIGKILL)
+                _ = ConductorProcess.waitUntilGone(pid: pid, home: ConductorHome(root: home), timeout: 10)
+            }
         }
         try? FileManager.default.removeItem(atPath: home)
     }
