@@ -32,18 +32,21 @@ public final class TestConductor: @unchecked Sendable {
 
     /// Extra environment the conductor is started with (for example a `PATH` with fakes).
     public let environment: [String: String]
+    /// A command `mzt start` runs under (for example `prlimit --nofile=400:400`), or none.
+    public let launcher: [String]
 
-    private init(home: String, environment: [String: String]) {
+    private init(home: String, environment: [String: String], launcher: [String]) {
         self.home = home
         self.environment = environment
+        self.launcher = launcher
     }
 
     /// Creates a temporary home (short, so the socket path fits), writes `settings` to
     /// conductor.yaml, and starts the conductor.
-    public static func start(settings: String? = nil, environment: [String: String] = [:]) async throws -> TestConductor {
+    public static func start(settings: String? = nil, environment: [String: String] = [:], launcher: [String] = []) async throws -> TestConductor {
         var template = Array("/tmp/mzt-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
-        let conductor = TestConductor(home: String(cString: made), environment: environment)
+        let conductor = TestConductor(home: String(cString: made), environment: environment, launcher: launcher)
         if let settings {
             try settings.write(toFile: conductor.home + "/conductor.yaml", atomically: true, encoding: .utf8)
         }
@@ -53,7 +56,8 @@ public final class TestConductor: @unchecked Sendable {
 
     /// Starts the conductor again on the same home.
     public func restart() async throws {
-        let result = try await Self.run(Self.binary, ["start"], environment: environment.merging(["MZT_HOME": home]) { $1 })
+        let command = launcher + [Self.binary, "start"]
+        let result = try await Self.run(command[0], Array(command.dropFirst()), environment: environment.merging(["MZT_HOME": home]) { $1 })
         guard result.exitCode == 0 else {
             throw TestFailure("mzt start failed (\(result.exitCode)): \(result.stderr)")
         }

@@ -15,8 +15,8 @@ struct Gateway {
     let url: String
     let token: String
 
-    static func start(settings: String = "", environment: [String: String] = [:]) async throws -> Gateway {
-        let conductor = try await TestConductor.start(settings: "http: 127.0.0.1:0\n" + settings, environment: environment)
+    static func start(settings: String = "", environment: [String: String] = [:], launcher: [String] = []) async throws -> Gateway {
+        let conductor = try await TestConductor.start(settings: "http: 127.0.0.1:0\n" + settings, environment: environment, launcher: launcher)
         let status = try await conductor.client.call(RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self)
         guard let url = status.httpURL else { throw TestFailure("the conductor reports no http_url") }
         let token = try String(contentsOfFile: conductor.home + "/http.token", encoding: .utf8)

@@ -103,6 +103,36 @@ struct HostileClientTests {
         try await Poll.until(timeout: 10) { Self.openFiles(pid) <= baseline + 8 }
     }
 
+    @Test("At a low descriptor limit the gateway stops accepting before the reserve: the socket and a job carry on")
+    func descriptorReserve() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit") else { return }
+        // 400 descriptors in all, 256 of them reserved: the gateway may take about 115.
+        let gateway = try await Gateway.start(
+            environment: ["MZT_HTTP_MAX_UNAUTHENTICATED": "1000", "MZT_HTTP_MAX_UNAUTHENTICATED_PER_PEER": "1000", "MZT_HTTP_HEADER_TIMEOUT": "3"],
+            launcher: ["/usr/bin/prlimit", "--nofile=400:400"]
+        )
+        defer { gateway.shutdown() }
+        let pid = try #require(gateway.conductor.pid)
+        #expect(try await gateway.request("GET", "/api/conductor").status == 200)
+        let baseline = Self.openFiles(pid)
+        try await Self.submitJob(gateway, id: "starved")
+
+        var connections: [RawConnection] = []
+        for host in 1...10 {
+            connections += try Self.flood(gateway, count: 30, from: "127.0.1.\(host)")
+        }
+        // The gateway holds what it can and no more; the rest wait in the backlog.
+        try await Poll.until(timeout: 5) { Self.openFiles(pid) >= 400 - 256 - 8 }
+        #expect(Self.openFiles(pid) <= 400 - 256 + 8, "\(Self.openFiles(pid)) descriptors open")
+        try await Self.socketAnswersPromptly(gateway, requests: 10, limit: 2)
+        try await Poll.until(timeout: 30) { try await Self.jobStatus(gateway, "starved") == .completed }
+        #expect(Self.openFiles(pid) <= 400 - 256 + 8)
+
+        connections.removeAll()
+        try await Poll.until(timeout: 20) { (try? await gateway.request("GET", "/api/conductor").status) == 200 }
+        try await Poll.until(timeout: 20) { Self.openFiles(pid) <= baseline + 8 }
+    }
+
     @Test("A connection that sends nothing, or its request head a byte at a time, is closed at the header timeout")
     func headerTimeout() async throws {
         let gateway = try await Gateway.start(environment: ["MZT_HTTP_HEADER_TIMEOUT": "1"])
