@@ -61,7 +61,7 @@ struct HostileClientTests {
         var refused: [RawConnection] = []
         for source in ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"] {
             let connections = try Self.flood(gateway, count: 30, from: source)
-            try await Poll.until(timeout: 3) { connections.filter(\.isClosedByServer).count >= (source == "127.0.0.4" ? 30 : 22) }
+            try await Poll.until(timeout: 3, interval: 0.1) { connections.filter(\.isClosedByServer).count >= (source == "127.0.0.4" ? 30 : 22) }
             let open = connections.filter { !$0.isClosedByServer }
             #expect(open.count == (source == "127.0.0.4" ? 0 : 8), "\(source): \(open.count) kept")
             kept += open
@@ -70,7 +70,7 @@ struct HostileClientTests {
         try await Self.socketAnswersPromptly(gateway, requests: 20, limit: 2)
 
         // The kept ones sent nothing: closed by the header timeout, not the 60 s idle one.
-        try await Poll.until(timeout: 10) { kept.allSatisfy(\.isClosedByServer) }
+        try await Poll.until(timeout: 10, interval: 0.2) { kept.allSatisfy(\.isClosedByServer) }
         kept.removeAll()
         refused.removeAll()
         #expect(try await gateway.request("GET", "/api/conductor").status == 200)
@@ -90,13 +90,13 @@ struct HostileClientTests {
 
         let started = Date()
         var connections = try Self.flood(gateway, count: 1_100)
-        try await Poll.until(timeout: 4) { connections.filter(\.isClosedByServer).count >= 1_100 - 32 }
+        try await Poll.until(timeout: 4, interval: 0.2) { connections.filter(\.isClosedByServer).count >= 1_100 - 32 }
         #expect(Date().timeIntervalSince(started) < 5, "the refused connections were not closed before the header timeout")
         #expect(connections.filter { !$0.isClosedByServer }.count == 32)
         #expect(Self.openFiles(pid) < baseline + 64)
         try await Self.socketAnswersPromptly(gateway, requests: 10, limit: 2)
 
-        try await Poll.until(timeout: 15) { connections.allSatisfy(\.isClosedByServer) }
+        try await Poll.until(timeout: 15, interval: 0.2) { connections.allSatisfy(\.isClosedByServer) }
         connections.removeAll()
         #expect(try await gateway.request("GET", "/api/conductor").status == 200)
         try await Poll.until(timeout: 30) { try await Self.jobStatus(gateway, "flooded") == .completed }
@@ -122,7 +122,7 @@ struct HostileClientTests {
             connections += try Self.flood(gateway, count: 30, from: "127.0.1.\(host)")
         }
         // The gateway holds what it can and no more; the rest wait in the backlog.
-        try await Poll.until(timeout: 5) { Self.openFiles(pid) >= 400 - 256 - 8 }
+        try await Poll.until(timeout: 5, interval: 0.1) { Self.openFiles(pid) >= 400 - 256 - 8 }
         #expect(Self.openFiles(pid) <= 400 - 256 + 8, "\(Self.openFiles(pid)) descriptors open")
         try await Self.socketAnswersPromptly(gateway, requests: 10, limit: 2)
         try await Poll.until(timeout: 30) { try await Self.jobStatus(gateway, "starved") == .completed }
