@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "Marianne",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mzt", targets: ["mzt"]),
         .executable(name: "mzt-conductor", targets: ["mzt-conductor"]),
@@ -21,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(name: "mzt", dependencies: ["MarianneCLI"]),
@@ -36,10 +38,14 @@ let package = Package(
         .target(name: "MarianneClient", dependencies: ["MarianneProtocol"]),
         .target(name: "MarianneProtocol"),
         .target(name: "MarianneCore", dependencies: ["MarianneProtocol", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CMarianneShims"),
         .target(
             name: "MarianneConductor",
             dependencies: [
-                "MarianneCore", "MarianneProtocol",
+                "MarianneCore", "MarianneProtocol", "CMarianneShims",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -37,6 +37,8 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
     public var sheets: [SheetState]
     /// Free-form state a module saved with `saveCheckpoint`.
     public var moduleCheckpoint: JSONValue?
+    /// Process groups in flight that belong to no sheet (a module's process).
+    public var processGroups: [Int32]?
 
     public init(
         jobID: String, name: String, kind: String = "score", status: JobStatus = .pending, configHash: String,
@@ -82,6 +84,7 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
         case selfHealing = "self_healing"
         case pausedByUser = "paused_by_user"
         case moduleCheckpoint = "module_checkpoint"
+        case processGroups = "process_groups"
     }
 }
 

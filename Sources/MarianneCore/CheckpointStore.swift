@@ -34,15 +34,57 @@ public enum CheckpointStore {
         try writeAtomically(data, to: path, durable: durable)
     }
 
+    /// Reads a checkpoint. The file is not trusted: it must be a regular file of the
+    /// conductor's user (never followed through a symlink), in a `.marianne` folder of that
+    /// user, and no larger than `maxBytes`.
     public static func read(from path: String) throws -> JobCheckpoint {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CheckpointError(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
+        let data = try readOwnFile(path)
         do {
             return try JSONDecoder.wire.decode(JobCheckpoint.self, from: data)
         } catch {
             throw CheckpointError(path: path, reason: "corrupt or truncated JSON (\(Self.summary(error)))")
         }
+    }
+
+    /// Largest checkpoint read back (a 100,000-sheet job writes about 30 MB).
+    public static let maxBytes = 256 * 1024 * 1024
+
+    static func readOwnFile(_ path: String) throws -> Data {
+        let directory = (path as NSString).deletingLastPathComponent
+        var folder = stat()
+        if lstat(directory, &folder) == 0 {
+            guard (folder.st_mode & S_IFMT) == S_IFDIR else {
+                throw CheckpointError(path: path, reason: "\(directory) is not a directory (a symlink is refused)")
+            }
+            guard folder.st_uid == geteuid() else {
+                throw CheckpointError(path: path, reason: "\(directory) belongs to uid \(folder.st_uid), not to the conductor's user; refusing it")
+            }
+        }
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "it is a symlink; refusing it" : errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+            throw CheckpointError(path: path, reason: reason)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw CheckpointError(path: path, reason: "not a regular file")
+        }
+        guard info.st_uid == geteuid() else {
+            throw CheckpointError(path: path, reason: "it belongs to uid \(info.st_uid), not to the conductor's user; refusing it")
+        }
+        guard info.st_size <= maxBytes else {
+            throw CheckpointError(path: path, reason: "larger than \(maxBytes / 1_048_576) MB")
+        }
+        var data = Data(count: Int(info.st_size))
+        var offset = 0
+        while offset < data.count {
+            let count = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+            offset += count
+        }
+        return data.prefix(offset)
     }
 
     static func summary(_ error: Error) -> String {
@@ -58,12 +100,12 @@ public enum CheckpointStore {
     /// temp file, fsync, rename, fsync directory.
     public static func writeAtomically(_ data: Data, to path: String, durable: Bool = true) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try ensurePrivateDirectory(directory)
         // Replacing an existing file needs one fsync (of the new content); a new file's name
         // also needs the directory synced.
         let isNew = access(path, F_OK) != 0
         let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw posixError("cannot create \(temp)") }
         var ok = false
         defer {
@@ -93,6 +135,23 @@ public enum CheckpointStore {
                 close(dirFD)
             }
         }
+    }
+
+    /// Creates `directory` 0700 when missing (its parent must exist); refuses a symlink or a
+    /// folder of another user, and tightens one of ours that others can read.
+    static func ensurePrivateDirectory(_ directory: String) throws {
+        var info = stat()
+        if lstat(directory, &info) != 0 {
+            guard mkdir(directory, 0o700) == 0 || errno == EEXIST else { throw posixError("cannot create \(directory)") }
+            guard lstat(directory, &info) == 0 else { throw posixError("cannot read \(directory)") }
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw FileWriteError(description: "\(directory) is not a directory (a symlink is refused)")
+        }
+        guard info.st_uid == geteuid() else {
+            throw FileWriteError(description: "\(directory) belongs to uid \(info.st_uid), not to the conductor's user; refusing it")
+        }
+        if info.st_mode & 0o077 != 0 { chmod(directory, 0o700) }
     }
 
     static func posixError(_ what: String) -> Error {

@@ -30,7 +30,7 @@ public final class Gateway: ConductorFrontend, Sendable {
     /// Binds the listener and starts serving; throws when the address cannot be bound (or
     /// resolves to an address it may not bind).
     public static func start(
-        listen: HTTPListenSettings, home: ConductorHome, router methods: MarianneConductor.Router, logger: Logger,
+        listen: HTTPListenSettings, home: ConductorHome, router methods: MarianneConductor.MethodTable, logger: Logger,
         maxBodyBytes: Int = 16 * 1024 * 1024, limits: GatewayLimits = GatewayLimits()
     ) async throws -> Gateway {
         let token = try GatewayToken.loadOrCreate(path: home.httpTokenPath)

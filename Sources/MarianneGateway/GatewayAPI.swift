@@ -7,7 +7,7 @@ import MarianneProtocol
 
 /// Calls the conductor's methods in process, as a socket client would.
 struct MethodCaller: Sendable {
-    let router: MarianneConductor.Router
+    let router: MarianneConductor.MethodTable
 
     func call<P: Codable & Sendable, R: Codable & Sendable>(
         _ method: String, _ params: P, as: R.Type = R.self, writer: any LineWriter = DiscardingWriter()

@@ -38,13 +38,17 @@ public struct ConductorStatusResult: Codable, Sendable, Equatable {
     public var maxConcurrentJobs: Int
     /// The HTTP gateway's base URL, when it runs.
     public var httpURL: String?
+    /// What keeps the conductor from working fully (a read-only or full registry, lost log
+    /// entries), with what to do; absent when all is well.
+    public var problems: [String]?
 
     public init(
         pid: Int32, version: String, uptimeSeconds: Double, uptime: String, rssBytes: Int, home: String,
         jobsByStatus: [String: Int], runningJobs: [String], modules: [String], recoveredJobs: Int,
-        maxConcurrentJobs: Int, httpURL: String? = nil
+        maxConcurrentJobs: Int, httpURL: String? = nil, problems: [String]? = nil
     ) {
         self.httpURL = httpURL
+        self.problems = problems
         self.pid = pid
         self.version = version
         self.uptimeSeconds = uptimeSeconds
@@ -59,7 +63,7 @@ public struct ConductorStatusResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case pid, version, uptime, home, modules
+        case pid, version, uptime, home, modules, problems
         case uptimeSeconds = "uptime_seconds"
         case rssBytes = "rss_bytes"
         case jobsByStatus = "jobs_by_status"

@@ -36,7 +36,7 @@ if let listen = arguments.firstIndex(of: "--http").flatMap({ $0 + 1 < arguments.
         fail("Error: \(error)", code: 64)
     }
 }
-var makeFrontend: (@Sendable (ConductorEnvironment, Router) async throws -> any ConductorFrontend)?
+var makeFrontend: (@Sendable (ConductorEnvironment, MethodTable) async throws -> any ConductorFrontend)?
 if let listen = settings.http {
     let limits: GatewayLimits
     do {

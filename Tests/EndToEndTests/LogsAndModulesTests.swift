@@ -68,19 +68,26 @@ struct LogsAndModulesTests {
     @Test func aStalledFollowerGetsAMissedMarkerAndDoesNotSlowTheJob() async throws {
         let fx = try await JobFixture()
         let module = fx.dir.file("flood")
+        let gate = fx.dir.file("gate")
         try FileManager.default.createDirectory(atPath: module, withIntermediateDirectories: true)
         try #"{"id": "flood", "name": "Flood", "version": "1.0.0", "entrypoint": "run.sh", "inputs": {"lines": {"type": "integer", "default": 6000}}}"#
             .write(toFile: module + "/module.json", atomically: true, encoding: .utf8)
-        try "#!/bin/bash\nread -r request\nfor ((i = 1; i <= 6000; i++)); do echo \"flood line $i with some padding to make it longer than usual\"; done\n"
-            .write(toFile: module + "/run.sh", atomically: true, encoding: .utf8)
+        // The flood starts once the follower is subscribed (the test opens the gate).
+        try """
+            #!/bin/bash
+            read -r request
+            for ((w = 0; w < 600; w++)); do [ -e \(gate) ] && break; sleep 0.05; done
+            for ((i = 1; i <= 6000; i++)); do echo "flood line $i with some padding to make it longer than usual"; done
+
+            """.write(toFile: module + "/run.sh", atomically: true, encoding: .utf8)
         chmod(module + "/run.sh", 0o755)
         #expect(try await fx.mzt("module", "install", module).exitCode == 0)
         let stalled = try RawClient(path: fx.conductor.socketPath)
-        let gate = fx.dir.file("unused")
-        _ = gate
         #expect(try await fx.mzt("run", "flood").exitCode == 0)
         try stalled.send(#"{"jsonrpc":"2.0","id":1,"method":"job.logs","params":{"job_id":"flood","follow":true}}"#)
-        // The job finishes while the follower reads nothing.
+        // The first notification proves the follower is subscribed; then it reads nothing.
+        _ = try stalled.readLine(timeout: 10)
+        FileManager.default.createFile(atPath: gate, contents: nil)
         let started = Date()
         #expect(try await fx.mzt("wait", "flood", "--timeout", "60").exitCode == 0)
         #expect(Date().timeIntervalSince(started) < 30)

@@ -77,15 +77,22 @@ struct InProcessAPITests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let scheduler = try makeScheduler(dir)
-        await #expect(throws: RPCError.self) {
+        await #expect(throws: JobError.self) {
             _ = try await scheduler.startJob(moduleID: "summing", inputs: ["n": .string("many"), "extra": .int(1)])
         }
+        // A Swift error for Swift callers: the problems, no command-line hints.
         do {
             _ = try await scheduler.startJob(moduleID: "summing", inputs: ["extra": .int(1)])
-        } catch let error as RPCError {
-            #expect(error.code == RPCErrorCode.invalidParams.rawValue)
-            #expect(error.message.contains("\"n\" is required"))
-            #expect(error.message.contains("\"extra\" is not declared"))
+            Issue.record("invalid inputs were accepted")
+        } catch let error as JobError {
+            guard case .invalidModule(let message, let problems) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(message.contains("\"n\" is required"))
+            #expect(problems.contains { $0.contains("\"extra\" is not declared") })
+            // The socket's form of the same error.
+            #expect(RPCError(job: error).code == RPCErrorCode.invalidParams.rawValue)
         }
         #expect(await scheduler.status().jobsByStatus.isEmpty)
     }

@@ -1,0 +1,13 @@
+#ifndef CMARIANNE_SHIMS_H
+#define CMARIANNE_SHIMS_H
+
+/// Makes the calling process a child subreaper (prctl PR_SET_CHILD_SUBREAPER): orphaned
+/// descendants are re-parented to it instead of to init. Returns 0 or -1 with errno set.
+int marianne_set_child_subreaper(void);
+
+/// Installs handlers for the signals a crash raises (SIGILL, SIGTRAP, SIGABRT, SIGSEGV,
+/// SIGBUS, SIGFPE) that write `note` (copied here) to `fd`, then re-raise the signal with
+/// its default action. Returns 0 or -1.
+int marianne_install_crash_note(int fd, const char *note);
+
+#endif

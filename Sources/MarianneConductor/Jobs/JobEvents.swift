@@ -1,0 +1,50 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+
+/// Where runners report: the job log (entries and progress, stored together), the results
+/// table, and follow-up submissions.
+final class JobEvents: RunEvents, @unchecked Sendable {
+    let log: JobLog
+    let registry: Registry
+    private let lock = NSLock()
+    private var submitter: (@Sendable (SubmitParams) async throws -> SubmitResult)?
+
+    init(log: JobLog, registry: Registry) {
+        self.log = log
+        self.registry = registry
+    }
+
+    /// How `on_success: run_job` submits (set once the submission path exists).
+    func setSubmitter(_ submit: @escaping @Sendable (SubmitParams) async throws -> SubmitResult) {
+        lock.withLock { submitter = submit }
+    }
+
+    func log(_ jobID: String, level: String, message: String) {
+        log.append(jobID, level: level, message: message)
+    }
+
+    func sheetEvent(_ jobID: String, level: String, message: String, progress: SheetProgress) {
+        log.append(jobID, level: level, message: message, progress: progress)
+    }
+
+    func result(_ jobID: String, data: JSONValue) async {
+        do {
+            let seq = try await registry.appendResult(jobID, data: data)
+            log.append(jobID, level: "DEBUG", message: "result \(seq) saved")
+        } catch {
+            log.append(jobID, level: "ERROR", message: "result could not be saved: \(error)")
+        }
+    }
+
+    func submitFollowUp(_ jobID: String, path: String, relativeTo directory: String) async {
+        let absolute = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        guard let submit = lock.withLock({ submitter }) else { return }
+        do {
+            let result = try await submit(SubmitParams(configPath: absolute.lexicallyNormalized))
+            log.append(jobID, level: "INFO", message: "on_success submitted job \(result.jobID)")
+        } catch {
+            log.append(jobID, level: "ERROR", message: "on_success run_job \(path) failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+
+/// What `job.status`, `job.list`, `job.wait`, `job.health` and `job.results` answer: from
+/// the registry, and for a running job from its runner (fresher than its checkpoint file).
+struct JobQueries: Sendable {
+    let store: JobStore
+    let queue: JobQueue
+    let waiters: JobWaiters
+    let plans: PlanCache
+
+    /// Longest `job.wait` timeout accepted (a year).
+    static let maxWaitSeconds = 366.0 * 86_400
+
+    func summary(of row: JobRow) async -> JobSummary {
+        row.summary(queuePosition: await queue.position(row.id))
+    }
+
+    func status(_ id: String) async throws -> JobStatusResult {
+        let row = try await store.row(id)
+        var sheets: [SheetSummary] = []
+        var elapsed: Double?
+        var limit: Double?
+        var checkpoint = await queue.liveJob(id)?.runner?.snapshot()
+        if checkpoint == nil { checkpoint = try? await store.checkpoint(of: row) }
+        if let checkpoint {
+            let dependencies = await dependencies(id, row: row, checkpoint: checkpoint)
+            sheets = checkpoint.sheets.map { state in
+                SheetSummary(
+                    number: state.number, status: state.status, attempts: state.attempts, startedAt: state.startedAt,
+                    finishedAt: state.finishedAt, exitCode: state.exitCode, signal: state.signal, error: state.error,
+                    stderrTail: state.stderrTail, dependencies: dependencies[state.number] ?? []
+                )
+            }
+            elapsed = checkpoint.elapsedSeconds
+            limit = checkpoint.maxDurationSeconds
+        }
+        return JobStatusResult(job: await summary(of: row), sheets: sheets, elapsedSeconds: elapsed, maxDurationSeconds: limit)
+    }
+
+    /// Sheet dependencies, parsed once per job and score version.
+    private func dependencies(_ id: String, row: JobRow, checkpoint: JobCheckpoint) async -> [Int: [Int]] {
+        guard checkpoint.kind == "score" else { return [:] }
+        let snapshot = store.snapshot(of: row, checkpoint: checkpoint)
+        let hash = ConfigHash.of(snapshot)
+        if let known = plans.dependencies(id, hash: hash) { return known }
+        guard let loaded = try? await JobStarter.parse(snapshot: snapshot, checkpoint: checkpoint) else { return [:] }
+        plans.remember(id, loaded)
+        return plans.dependencies(id, hash: hash) ?? [:]
+    }
+
+    func list(_ params: ListParams) async throws -> ListResult {
+        let limit = min(max(params.limit ?? 100, 1), 1000)
+        let recent = params.all == true || params.status != nil ? nil : Date().timeIntervalSince1970 - 86_400
+        let rows: [JobRow]
+        do {
+            rows = try await store.registry.list(statuses: params.status, nameContains: params.name, finishedAfter: recent, limit: limit + 1, before: params.cursor)
+        } catch {
+            throw JobError.storage("the registry cannot be read: \(error)")
+        }
+        let page = rows.prefix(limit)
+        var jobs: [JobSummary] = []
+        for row in page { jobs.append(await summary(of: row)) }
+        return ListResult(jobs: jobs, nextCursor: rows.count > limit ? page.last?.seq : nil)
+    }
+
+    /// Waits until the job is terminal or paused (or `timeout` seconds pass).
+    func wait(_ id: String, timeout: Double?) async throws -> WaitResult {
+        if let timeout, !(timeout.isFinite && timeout >= 0 && timeout <= Self.maxWaitSeconds) {
+            throw JobError.invalidParams("timeout must be between 0 and \(Int(Self.maxWaitSeconds)) seconds")
+        }
+        let settled: (JobStatus) -> Bool = { $0.isTerminal || $0 == .paused }
+        let deadline = timeout.map { ContinuousClock.now + .seconds($0) }
+        while true {
+            let ticket = waiters.ticket(for: id)
+            let row: JobRow
+            do { row = try await store.row(id) } catch {
+                waiters.discard(ticket)
+                throw error
+            }
+            if settled(row.jobStatus) {
+                waiters.discard(ticket)
+                return WaitResult(job: await summary(of: row), timedOut: false)
+            }
+            var left = 60.0
+            if let deadline {
+                let remaining = deadline - ContinuousClock.now
+                if remaining <= .zero {
+                    waiters.discard(ticket)
+                    return WaitResult(job: await summary(of: row), timedOut: true)
+                }
+                left = min(left, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18)
+            }
+            await ticket.wait(timeout: left)
+        }
+    }
+
+    func health(_ id: String) async throws -> ProcessHealth {
+        _ = try await store.row(id)
+        guard let runner = await queue.liveJob(id)?.runner, let pid = await runner.currentPID() else {
+            return ProcessHealth(pid: nil, isAlive: false, isZombie: false, processExists: false)
+        }
+        return await OffPool.run { ProcFS.health(pid: pid) }
+    }
+
+    func results(_ id: String) async throws -> ResultsResult {
+        _ = try await store.row(id)
+        do {
+            return ResultsResult(jobID: id, results: try await store.registry.results(id))
+        } catch {
+            throw JobError.storage("the registry cannot be read: \(error)")
+        }
+    }
+}

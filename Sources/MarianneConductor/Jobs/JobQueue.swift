@@ -1,0 +1,163 @@
+import DequeModule
+import Foundation
+import Logging
+import MarianneCore
+import MarianneProtocol
+
+/// The queue and the running jobs: FIFO order, at most `maxConcurrent` running, one runner
+/// per job. Starting a job (reading its checkpoint, parsing its score) happens off this
+/// actor, with the slot reserved first; everything a later `await` could invalidate is
+/// checked again after it.
+actor JobQueue {
+    struct Live: Sendable {
+        /// nil while the job is being started.
+        var runner: JobRunner?
+        var task: Task<Void, Never>?
+        var frozen = false
+        /// A cancel or pause that came while the job was being started.
+        var cancelRequested = false
+        var pauseRequested = false
+    }
+
+    private var pending: Deque<String> = []
+    private var prepared: [String: PreparedJob] = [:]
+    private var live: [String: Live] = [:]
+    private var accepting = true
+    private let maxConcurrent: Int
+    private let starter: JobStarter
+    private let logger: Logger
+    private let handlers: Handlers
+
+    /// What happens when a runner returns, when a job cannot start, and when the set of
+    /// running jobs changes.
+    struct Handlers: Sendable {
+        var finished: @Sendable (String, RunOutcome) async -> Void
+        var startFailed: @Sendable (String, String) async -> Void
+        var liveChanged: @Sendable ([String]) -> Void
+    }
+
+    init(maxConcurrent: Int, starter: JobStarter, logger: Logger, handlers: Handlers) {
+        self.maxConcurrent = max(1, maxConcurrent)
+        self.starter = starter
+        self.logger = logger
+        self.handlers = handlers
+    }
+
+    private func reportLive() {
+        handlers.liveChanged(live.filter { $0.value.runner != nil }.keys.sorted())
+    }
+
+    // MARK: Queries
+
+    var isAccepting: Bool { accepting }
+    var runningIDs: [String] { live.keys.sorted() }
+    var frozenIDs: Set<String> { Set(live.filter(\.value.frozen).keys) }
+    func liveJob(_ id: String) -> Live? { live[id] }
+    func position(_ id: String) -> Int? { pending.firstIndex(of: id).map { $0 + 1 } }
+    func isQueued(_ id: String) -> Bool { pending.contains(id) || live[id] != nil }
+
+    // MARK: Changes
+
+    /// Queues a job (`job` carries what a submission already parsed) and starts what fits.
+    func enqueue(_ id: String, job: PreparedJob? = nil) {
+        guard !pending.contains(id), live[id] == nil else { return }
+        pending.append(id)
+        if let job { prepared[id] = job }
+        dispatch()
+    }
+
+    /// Takes a job out of the queue before it started; false when it is not queued.
+    func takePending(_ id: String) -> Bool {
+        guard let index = pending.firstIndex(of: id) else { return false }
+        pending.remove(at: index)
+        prepared[id] = nil
+        return true
+    }
+
+    /// Marks a live job frozen or not; false when it is not live any more.
+    func setFrozen(_ id: String, _ frozen: Bool) -> Bool {
+        guard live[id] != nil else { return false }
+        live[id]?.frozen = frozen
+        return true
+    }
+
+    /// A cancel or pause for a job that is being started; false when it is not starting.
+    func requestWhileStarting(_ id: String, cancel: Bool) -> Bool {
+        guard let job = live[id], job.runner == nil else { return false }
+        if cancel { live[id]?.cancelRequested = true } else { live[id]?.pauseRequested = true }
+        return true
+    }
+
+    /// Stops starting jobs; returns the runners to stop and their tasks.
+    func stopAccepting() -> [(id: String, runner: JobRunner, task: Task<Void, Never>?)] {
+        accepting = false
+        return live.compactMap { id, job in job.runner.map { (id, $0, job.task) } }
+    }
+
+    // MARK: Dispatch
+
+    private func dispatch() {
+        while accepting, live.count < maxConcurrent, let id = pending.popFirst() {
+            let job = prepared.removeValue(forKey: id)
+            live[id] = Live()
+            let starter = self.starter
+            Task {
+                do {
+                    let runner = try await starter.makeRunner(id, prepared: job)
+                    await self.started(id, runner: runner)
+                } catch {
+                    await self.startFailed(id, error: "\(error)")
+                }
+            }
+        }
+    }
+
+    private func started(_ id: String, runner: JobRunner) async {
+        guard let job = live[id] else { return }
+        if job.cancelRequested || !accepting {
+            live[id] = nil
+            if job.cancelRequested { await handlers.finished(id, .cancelled) } else { await handlers.finished(id, .interrupted) }
+            dispatch()
+            return
+        }
+        do {
+            guard try await starter.markRunning(id) else {
+                // The row moved on while the job was being started (deleted, cancelled).
+                live[id] = nil
+                dispatch()
+                return
+            }
+        } catch {
+            live[id] = nil
+            await handlers.startFailed(id, "\(error)")
+            dispatch()
+            return
+        }
+        let task = Task {
+            let outcome = await runner.run()
+            await self.runnerFinished(id, outcome: outcome)
+        }
+        live[id]?.runner = runner
+        live[id]?.task = task
+        reportLive()
+        // Requests that came while the row was being marked running.
+        if live[id]?.cancelRequested == true { await runner.requestStop(.cancel) }
+        if live[id]?.pauseRequested == true { await runner.requestPause() }
+        logger.info("job started", metadata: ["job": "\(id)"])
+    }
+
+    private func startFailed(_ id: String, error: String) async {
+        live[id] = nil
+        logger.error("job could not start", metadata: ["job": "\(id)", "error": "\(error)"])
+        await handlers.startFailed(id, error)
+        dispatch()
+    }
+
+    private func runnerFinished(_ id: String, outcome: RunOutcome) async {
+        await handlers.finished(id, outcome)
+        live[id] = nil
+        reportLive()
+        logger.info("job ended", metadata: ["job": "\(id)", "status": "\(outcome.status.rawValue)"])
+        dispatch()
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+
+/// The one owner of every job's registry row, and of the checkpoint of every job that has
+/// no runner (a runner owns its job's checkpoint while it runs). Rows change only through
+/// guarded transitions; checkpoints are read as untrusted input (their folder and file must
+/// be the conductor user's, never a symlink) and what runs always comes from the registry.
+final class JobStore: Sendable {
+    let registry: Registry
+
+    init(registry: Registry) {
+        self.registry = registry
+    }
+
+    func find(_ id: String) async throws -> JobRow? {
+        do { return try await registry.job(id) } catch { throw JobError.storage("the registry cannot be read: \(error)") }
+    }
+
+    func row(_ id: String) async throws -> JobRow {
+        guard let row = try await find(id) else { throw JobError.notFound(id) }
+        return row
+    }
+
+    /// Writes the job's first checkpoint, then inserts its row; refuses an id whose job has
+    /// not ended (nothing is written then).
+    func create(_ row: JobRow, checkpoint: JobCheckpoint) async throws {
+        if let existing = try await find(row.id), !existing.jobStatus.isTerminal {
+            throw JobError.alreadyActive(row.id, existing.jobStatus)
+        }
+        let path = row.checkpointPath ?? CheckpointStore.path(workspace: row.workspace, jobID: row.id)
+        do {
+            // Not fsynced: a kill of the conductor cannot lose it (the page cache survives), and
+            // a power loss before the first sheet ends loses nothing that has run.
+            try await OffPool.run { try CheckpointStore.write(checkpoint, to: path, durable: false) }
+        } catch {
+            throw JobError.workspace("workspace \(row.workspace) cannot be written: \(error)")
+        }
+        let refused: JobStatus?
+        do { refused = try await registry.insert(row) } catch { throw JobError.storage("the registry cannot be written: \(error)") }
+        if let refused { throw JobError.alreadyActive(row.id, refused) }
+    }
+
+    /// Moves a job to `status` if it is still in one of `from`; false when it has moved on.
+    @discardableResult
+    func transition(_ id: String, from: Set<JobStatus>, to status: JobStatus, _ changes: RowChanges = .none) async throws -> Bool {
+        var changes = changes
+        if status.isTerminal, changes.finishedAt == nil { changes.finishedAt = .some(Date().timeIntervalSince1970) }
+        if !status.isTerminal, changes.finishedAt == nil, status != .paused { changes.finishedAt = .some(nil) }
+        do {
+            return try await registry.transition(id, from: from, to: status, changes)
+        } catch {
+            throw JobError.storage("the registry cannot be written: \(error)")
+        }
+    }
+
+    /// Where a job's checkpoint lives: derived from its workspace, never from the file.
+    func checkpointPath(_ row: JobRow) -> String {
+        CheckpointStore.path(workspace: row.workspace, jobID: row.id)
+    }
+
+    /// The job's checkpoint, checked to be the one of this job and workspace.
+    func checkpoint(of row: JobRow) async throws -> JobCheckpoint {
+        let path = checkpointPath(row)
+        let checkpoint: JobCheckpoint
+        do {
+            checkpoint = try await OffPool.run { try CheckpointStore.read(from: path) }
+        } catch {
+            throw JobError.checkpoint("\(error)")
+        }
+        guard checkpoint.jobID == row.id, checkpoint.workspace == row.workspace else {
+            throw JobError.checkpoint("checkpoint \(path) is not the one of job \(row.id) in \(row.workspace); refusing it")
+        }
+        return checkpoint
+    }
+
+    /// Saves the checkpoint of a job that has no runner.
+    func save(_ checkpoint: JobCheckpoint, of row: JobRow) async throws {
+        let path = checkpointPath(row)
+        do {
+            try await OffPool.run { try CheckpointStore.write(checkpoint, to: path) }
+        } catch {
+            throw JobError.workspace("checkpoint \(path) cannot be written: \(error)")
+        }
+    }
+
+    /// What the job runs: the snapshot in the registry (the checkpoint's copy is only trusted
+    /// for rows written before the registry kept it, and only when the file is ours).
+    func snapshot(of row: JobRow, checkpoint: JobCheckpoint) -> String {
+        row.configSnapshot ?? checkpoint.configSnapshot
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+
+/// A job about to be created: what the score and module paths have in common.
+struct NewJob: Sendable {
+    var id: String
+    var kind: String
+    var name: String
+    var workspace: String
+    var configPath: String?
+    /// What will run: the score YAML or the module request JSON.
+    var snapshot: String
+    var sheets: [SheetState]
+    var maxDuration: Double?
+    var startSheet = 1
+    var selfHealing = false
+    var moduleCheckpoint: JSONValue?
+    var warnings: [String] = []
+    var queuedMessage: String
+    var loaded: LoadedScore?
+}
+
+/// The one way jobs come into being, for scores (`job.submit`) and modules (`job.start`):
+/// checks, workspace, first checkpoint and registry row, the log, the queue.
+struct JobSubmission: Sendable {
+    let store: JobStore
+    let log: JobLog
+    let queue: JobQueue
+    let catalog: ModuleCatalog
+    let home: ConductorHome
+
+    /// Longest `max_duration` accepted.
+    static let maxDurationLimit = 366.0 * 86_400
+
+    func submit(_ params: SubmitParams) async throws -> SubmitResult {
+        let loaded = try await loadScore(params)
+        let maxDuration = try params.maxDuration.map(Self.duration) ?? loaded.score.maxDurationSeconds
+        let startSheet = params.startSheet ?? 1
+        guard startSheet >= 1, startSheet <= max(1, loaded.sheets.count) else {
+            throw JobError.invalidParams("start_sheet \(startSheet) is out of range: the score has \(loaded.sheets.count) sheets")
+        }
+        var sheets = loaded.sheets.map { SheetState(number: $0.number) }
+        for i in sheets.indices where sheets[i].number < startSheet {
+            sheets[i].status = .completed
+            sheets[i].error = "marked done by --start-sheet \(startSheet)"
+        }
+        let count = loaded.sheets.count
+        let job = NewJob(
+            id: params.id ?? loaded.score.name, kind: "score", name: loaded.score.name, workspace: loaded.workspace,
+            configPath: loaded.path, snapshot: loaded.source, sheets: sheets, maxDuration: maxDuration,
+            startSheet: startSheet, selfHealing: params.selfHealing ?? false, warnings: loaded.warnings.map { "score: \($0)" },
+            queuedMessage: "job queued (\(count) sheet\(count == 1 ? "" : "s"))", loaded: loaded
+        )
+        return try await create(job)
+    }
+
+    func startModule(_ params: StartModuleParams, checkpoint saved: JSONValue? = nil) async throws -> SubmitResult {
+        guard await queue.isAccepting else { throw JobError.shuttingDown }
+        guard let manifest = await catalog.manifest(params.moduleID) else {
+            throw JobError.unknownModule(params.moduleID, known: await catalog.list().modules.map(\.id))
+        }
+        let resolved: (inputs: [String: JSONValue], settings: [String: JSONValue])
+        do {
+            resolved = try manifest.resolve(inputs: params.inputs ?? [:], settings: params.settings ?? [:])
+        } catch let error as ModuleError {
+            throw JobError.invalidModule("invalid inputs for module \(manifest.id): \(error)", problems: error.problems)
+        }
+        let id = params.id ?? manifest.id
+        let request = ModuleRunRequest(moduleID: manifest.id, inputs: resolved.inputs, settings: resolved.settings)
+        let job = NewJob(
+            id: id, kind: "module", name: manifest.id,
+            workspace: ((home.root as NSString).appendingPathComponent("jobs") as NSString).appendingPathComponent(id),
+            snapshot: String(decoding: try JSONEncoder.wire.encode(request), as: UTF8.self), sheets: [],
+            maxDuration: try params.maxDuration.map(Self.duration), moduleCheckpoint: saved,
+            queuedMessage: "job queued (module \(manifest.id) \(manifest.version))"
+        )
+        return try await create(job)
+    }
+
+    /// Workspace, first checkpoint, row, log, queue: the same for every kind of job.
+    private func create(_ job: NewJob) async throws -> SubmitResult {
+        guard await queue.isAccepting else { throw JobError.shuttingDown }
+        try Self.checkJobID(job.id)
+        if let existing = try await store.find(job.id), !existing.jobStatus.isTerminal {
+            throw JobError.alreadyActive(job.id, existing.jobStatus)
+        }
+        try await WorkspacePreparation.prepare(job.workspace, jobID: job.id)
+        var checkpoint = JobCheckpoint(
+            jobID: job.id, name: job.name, kind: job.kind, configHash: ConfigHash.of(job.snapshot), configSnapshot: job.snapshot,
+            configPath: job.configPath, workspace: job.workspace, totalSheets: job.sheets.count,
+            maxDurationSeconds: job.maxDuration, startSheet: job.startSheet, selfHealing: job.selfHealing, sheets: job.sheets
+        )
+        checkpoint.lastCompletedSheet = job.startSheet - 1
+        checkpoint.moduleCheckpoint = job.moduleCheckpoint
+        let row = JobRow(
+            id: job.id, kind: job.kind, name: job.name, status: JobStatus.pending.rawValue, workspace: job.workspace,
+            configPath: job.configPath, checkpointPath: CheckpointStore.path(workspace: job.workspace, jobID: job.id), pid: nil,
+            createdAt: Date().timeIntervalSince1970, startedAt: nil, finishedAt: nil, error: nil, currentSheet: nil,
+            completedSheets: job.startSheet - 1, totalSheets: job.sheets.count, seq: 0, configSnapshot: job.snapshot
+        )
+        try await store.create(row, checkpoint: checkpoint)
+        log.begin(job.id, lastSeq: 0)
+        for warning in job.warnings { log.append(job.id, level: "WARNING", message: warning) }
+        log.append(job.id, level: "INFO", message: job.queuedMessage)
+        await queue.enqueue(job.id, job: PreparedJob(row: row, checkpoint: checkpoint, loaded: job.loaded))
+        let live = await queue.liveJob(job.id) != nil
+        return SubmitResult(
+            jobID: job.id, name: job.name, status: live ? .running : .pending, workspace: job.workspace,
+            totalSheets: job.sheets.count, queuePosition: await queue.position(job.id)
+        )
+    }
+
+    private func loadScore(_ params: SubmitParams) async throws -> LoadedScore {
+        if let base = params.baseDirectory, !base.hasPrefix("/") {
+            throw JobError.invalidParams("base_directory must be absolute: \(base)")
+        }
+        var workspace = params.workspace
+        if let given = workspace, !given.hasPrefix("/") {
+            guard let base = params.baseDirectory else {
+                throw JobError.invalidParams("workspace \(given) is relative; send base_directory (the client's working directory) or an absolute path")
+            }
+            workspace = given.absolutePath(relativeTo: base)
+        }
+        let override = workspace
+        if let path = params.configPath {
+            guard path.hasPrefix("/") else { throw JobError.invalidParams("config_path must be absolute: \(path)") }
+            guard !path.split(separator: "/").contains("..") else { throw JobError.invalidParams("config_path must not contain '..': \(path)") }
+            return try await Self.load { try ScoreLoader.load(path: path, workspaceOverride: override) }
+        }
+        guard let content = params.configContent else {
+            throw JobError.invalidParams("job.submit needs config_path or config_content")
+        }
+        guard let base = params.baseDirectory else {
+            throw JobError.invalidParams("job.submit with config_content needs base_directory (the client's working directory), against which the score's relative paths resolve")
+        }
+        return try await Self.load { try ScoreLoader.load(yaml: content, baseDirectory: base, path: nil, workspaceOverride: override) }
+    }
+
+    /// Parses off the cooperative pool (a score can be large).
+    private static func load(_ body: @escaping @Sendable () throws -> LoadedScore) async throws -> LoadedScore {
+        do {
+            return try await OffPool.run(body)
+        } catch let error as ScoreValidationError {
+            throw JobError.invalidScore(error.problems)
+        } catch let error as ScoreReadError {
+            throw JobError.invalidParams("\(error)")
+        } catch let error as JobError {
+            throw error
+        } catch {
+            throw JobError.invalidParams("\(error)")
+        }
+    }
+
+    static func duration(_ text: String) throws -> Double {
+        let seconds: Double
+        do { seconds = try DurationParser.parse(text) } catch { throw JobError.invalidParams("max_duration: \(error)") }
+        guard seconds.isFinite, seconds >= 0, seconds <= maxDurationLimit else {
+            throw JobError.invalidParams("max_duration must be at most 366 days, got \(text)")
+        }
+        return seconds
+    }
+
+    static func checkJobID(_ id: String) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard !id.isEmpty, id.count <= 64, !id.hasPrefix("."), id.allSatisfy(allowed.contains) else {
+            throw JobError.invalidID(id)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import MarianneProtocol
+
+/// Every job's ordered log: numbers entries (no gaps per run), hands them to followers at
+/// once, and stores them in the registry in batches (one transaction for everything
+/// appended while the previous batch was being written: group commit). Warnings and errors
+/// also go to the conductor's log. A job's log is capped: past `maxEntriesPerJob` its oldest
+/// entries are dropped (rotation).
+final class JobLog: @unchecked Sendable {
+    let registry: Registry
+    let hub = JobLogHub()
+    let logger: Logger
+    let maxEntriesPerJob: Int
+
+    private let lock = NSLock()
+    private var seqs: [String: Int] = [:]
+    private var pending: [LogWrite] = []
+    private var flushing = false
+    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
+    private var failedWrites = 0
+
+    init(registry: Registry, logger: Logger, maxEntriesPerJob: Int = 100_000) {
+        self.registry = registry
+        self.logger = logger
+        self.maxEntriesPerJob = max(100, maxEntriesPerJob)
+    }
+
+    /// Starts numbering a job's entries after `lastSeq` (0 for a fresh history).
+    func begin(_ jobID: String, lastSeq: Int) {
+        lock.withLock { seqs[jobID] = lastSeq }
+    }
+
+    /// Makes sure the job's numbering continues its stored log.
+    func ensureBegun(_ jobID: String) async {
+        if lock.withLock({ seqs[jobID] }) != nil { return }
+        let last = (try? await registry.lastLogSeq(jobID)) ?? 0
+        lock.withLock {
+            if seqs[jobID] == nil { seqs[jobID] = last }
+        }
+    }
+
+    /// Forgets a job (deleted).
+    func forget(_ jobID: String) {
+        lock.withLock { _ = seqs.removeValue(forKey: jobID) }
+    }
+
+    /// Appends an entry; it is stored soon after (`flush` waits for it).
+    @discardableResult
+    func append(_ jobID: String, level: String, message: String, progress: SheetProgress? = nil) -> LogEntry {
+        let upper = level.uppercased()
+        let (entry, startFlusher, trim): (LogEntry, Bool, Bool) = lock.withLock {
+            let seq = (seqs[jobID] ?? 0) + 1
+            seqs[jobID] = seq
+            let entry = LogEntry(seq: seq, timestamp: Date(), level: upper, message: message)
+            pending.append(LogWrite(jobID: jobID, entry: entry, progress: progress))
+            let start = !flushing
+            flushing = true
+            return (entry, start, seq > maxEntriesPerJob && seq % max(1, maxEntriesPerJob / 10) == 0)
+        }
+        hub.publish(jobID, entry)
+        let severity = Logger.Level(jobLevel: upper)
+        if severity >= .warning {
+            logger.log(level: severity, "\(message)", metadata: ["job": "\(jobID)"])
+        }
+        if startFlusher { Task { await self.drain() } }
+        if trim {
+            let keep = maxEntriesPerJob
+            Task { try? await self.registry.trimLogs(jobID, keep: keep) }
+        }
+        return entry
+    }
+
+    /// Waits until every entry appended so far is stored.
+    func flush() async {
+        await withCheckedContinuation { continuation in
+            let done: Bool = lock.withLock {
+                if !flushing { return true }
+                flushWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Entries that could not be stored since start (a full or read-only disk).
+    var lostEntries: Int { lock.withLock { failedWrites } }
+
+    private func drain() async {
+        while true {
+            let batch: [LogWrite] = lock.withLock {
+                defer { pending = [] }
+                return pending
+            }
+            if batch.isEmpty {
+                let waiters: [CheckedContinuation<Void, Never>]? = lock.withLock {
+                    guard pending.isEmpty else { return nil }
+                    flushing = false
+                    defer { flushWaiters = [] }
+                    return flushWaiters
+                }
+                guard let waiters else { continue }
+                for waiter in waiters { waiter.resume() }
+                return
+            }
+            do {
+                try await registry.write(batch)
+            } catch {
+                let first: Bool = lock.withLock {
+                    failedWrites += batch.count
+                    return failedWrites == batch.count
+                }
+                if first { logger.error("job log entries could not be stored", metadata: ["count": "\(batch.count)", "error": "\(error)"]) }
+            }
+        }
+    }
+}
+
+extension Logger.Level {
+    init(jobLevel: String) {
+        switch jobLevel.uppercased() {
+        case "DEBUG": self = .debug
+        case "WARNING", "WARN": self = .warning
+        case "ERROR": self = .error
+        case "CRITICAL": self = .critical
+        default: self = .info
+        }
+    }
+}

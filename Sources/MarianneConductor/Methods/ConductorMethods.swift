@@ -1,0 +1,32 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+
+/// The `conductor.*` methods: health, status, shutdown.
+enum ConductorMethods {
+    static func register(on table: MethodTable, conductor: Conductor) {
+        table.register(RPCMethods.conductorHealth) { [unowned conductor] _, _ in
+            HealthResult(
+                status: conductor.currentState == .running ? "ok" : conductor.currentState.rawValue, pid: getpid(),
+                uptimeSeconds: conductor.uptimeSeconds, version: marianneVersion, protocolVersion: protocolVersion
+            )
+        }
+        table.register(RPCMethods.conductorStatus) { [unowned conductor] _, _ in
+            let summary = await conductor.jobsSummary()
+            let uptime = conductor.uptimeSeconds
+            return ConductorStatusResult(
+                pid: getpid(), version: marianneVersion, uptimeSeconds: uptime, uptime: DurationFormatter.human(uptime),
+                rssBytes: ProcFS.residentBytes(pid: getpid()) ?? 0, home: conductor.home.root,
+                jobsByStatus: summary.jobsByStatus, runningJobs: summary.runningJobs, modules: summary.modules,
+                recoveredJobs: summary.recoveredJobs, maxConcurrentJobs: conductor.settings.maxConcurrentJobs,
+                httpURL: conductor.frontendURL, problems: summary.problems.isEmpty ? nil : summary.problems
+            )
+        }
+        table.register(RPCMethods.conductorShutdown) { [unowned conductor] params, _ in
+            let running = await conductor.jobsSummary().runningJobs.count
+            // Connections stay open until the job service has stopped, so this answer goes out.
+            conductor.requestShutdown(grace: params.graceSeconds)
+            return ShutdownResult(accepted: true, runningJobs: running)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import CMarianneShims
+import Foundation
+
+/// The conductor's own children. With the conductor a child subreaper, descendants that
+/// lose their parent are re-parented to it; swift-subprocess reaps only the children it
+/// started, so the adopted ones are reaped here, by pid, once they are zombies. A spawn in
+/// flight (its pid not known yet) holds the sweep off, so a child of ours is never reaped
+/// behind swift-subprocess's back.
+final class ChildTable: @unchecked Sendable {
+    static let shared = ChildTable()
+
+    private let lock = NSLock()
+    private var direct: Set<Int32> = []
+    private var spawning = 0
+
+    /// Makes this process a child subreaper; returns whether the system allowed it.
+    @discardableResult
+    static func becomeSubreaper() -> Bool {
+        marianne_set_child_subreaper() == 0
+    }
+
+    func beginSpawn() {
+        lock.withLock { spawning += 1 }
+    }
+
+    func endSpawn(pid: Int32?) {
+        lock.withLock {
+            spawning -= 1
+            if let pid { direct.insert(pid) }
+        }
+    }
+
+    /// swift-subprocess has reaped it.
+    func finished(pid: Int32) {
+        lock.withLock { _ = direct.remove(pid) }
+    }
+
+    /// Reaps adopted children that have exited. Cheap: reads `/proc/self/task/*/children`.
+    func reapOrphans() {
+        lock.withLock {
+            guard spawning == 0 else { return }
+            for pid in ProcFS.children(of: getpid()) where !direct.contains(pid) && ProcFS.state(pid: pid) == "Z" {
+                var status: Int32 = 0
+                _ = waitpid(pid, &status, WNOHANG)
+            }
+        }
+    }
+
+    /// Adopted children still alive (not started by us, not zombies).
+    func adoptedChildren() -> [Int32] {
+        lock.withLock {
+            ProcFS.children(of: getpid()).filter { !direct.contains($0) }
+        }
+    }
+}

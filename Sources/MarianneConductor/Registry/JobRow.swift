@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import MarianneProtocol
+
+/// One row of the `jobs` table: what listings show, and what will run.
+struct JobRow: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "jobs"
+
+    var id: String
+    var kind: String
+    var name: String
+    var status: String
+    var workspace: String
+    var configPath: String?
+    var checkpointPath: String?
+    var pid: Int32?
+    var createdAt: Double
+    var startedAt: Double?
+    var finishedAt: Double?
+    var error: String?
+    var currentSheet: Int?
+    var completedSheets: Int
+    var totalSheets: Int
+    /// Monotonic submission order; newest first in listings, and the paging cursor.
+    var seq: Int
+    /// Unused since checkpoints record the process groups; kept for registries of older builds.
+    var processGroups: String? = nil
+    /// The score YAML (or module request JSON) the job runs. The registry is private to the
+    /// conductor's user; the copy in the workspace's checkpoint is never run.
+    var configSnapshot: String? = nil
+    /// Times the conductor crashed (a trap, not a kill) while this job ran.
+    var crashCount: Int = 0
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, kind, name, status, workspace, pid, error, seq
+        case configPath = "config_path"
+        case checkpointPath = "checkpoint_path"
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case currentSheet = "current_sheet"
+        case completedSheets = "completed_sheets"
+        case totalSheets = "total_sheets"
+        case processGroups = "process_groups"
+        case configSnapshot = "config_snapshot"
+        case crashCount = "crash_count"
+    }
+
+    var jobStatus: JobStatus { JobStatus(rawValue: status) ?? .failed }
+
+    func summary(queuePosition: Int? = nil) -> JobSummary {
+        JobSummary(
+            jobID: id, kind: kind, name: name, status: jobStatus, workspace: workspace, configPath: configPath,
+            checkpointPath: checkpointPath, pid: pid, createdAt: Date(timeIntervalSince1970: createdAt),
+            startedAt: startedAt.map(Date.init(timeIntervalSince1970:)),
+            finishedAt: finishedAt.map(Date.init(timeIntervalSince1970:)), error: error, currentSheet: currentSheet,
+            completedSheets: completedSheets, totalSheets: totalSheets, queuePosition: queuePosition
+        )
+    }
+}
+
+/// Fields a status transition sets besides the status. `nil` leaves a field as it is.
+struct RowChanges: Sendable, Equatable {
+    var startedAtIfUnset: Double?
+    var finishedAt: Double??
+    var error: String??
+    var currentSheet: Int??
+    var completedSheets: Int?
+    var totalSheets: Int?
+    var pid: Int32??
+    var configSnapshot: String?
+    var crashCount: Int?
+
+    static let none = RowChanges()
+}

@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import MarianneProtocol
+
+/// The `jobs` table: rows are inserted whole once, then only changed by guarded updates
+/// (`WHERE status IN (...)`), so a writer holding an old copy can never overwrite a newer state.
+extension Registry {
+    /// Inserts `row` (with the next submission number). An existing row with the same id is
+    /// replaced only when it has ended; otherwise nothing changes and its status is returned.
+    func insert(_ row: JobRow) async throws -> JobStatus? {
+        try await pool.write { db in
+            if let existing = try JobRow.fetchOne(db, key: row.id), !existing.jobStatus.isTerminal {
+                return existing.jobStatus
+            }
+            var fresh = row
+            fresh.seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM jobs") ?? 0) + 1
+            try fresh.save(db)
+            try db.execute(sql: "DELETE FROM job_logs WHERE job_id = ?", arguments: [row.id])
+            try db.execute(sql: "DELETE FROM job_results WHERE job_id = ?", arguments: [row.id])
+            return nil
+        }
+    }
+
+    func job(_ id: String) async throws -> JobRow? {
+        try await pool.read { db in try JobRow.fetchOne(db, key: id) }
+    }
+
+    /// Sets `status` (and `changes`) if the row's status is one of `from`; false when the
+    /// row is gone or has moved on meanwhile.
+    func transition(_ id: String, from: Set<JobStatus>, to status: JobStatus, _ changes: RowChanges = .none) async throws -> Bool {
+        var sets = ["status = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [status.rawValue]
+        if let started = changes.startedAtIfUnset {
+            sets.append("started_at = COALESCE(started_at, ?)")
+            arguments.append(started)
+        }
+        if let finished = changes.finishedAt {
+            sets.append("finished_at = ?")
+            arguments.append(finished)
+        }
+        if let error = changes.error {
+            sets.append("error = ?")
+            arguments.append(error)
+        }
+        if let current = changes.currentSheet {
+            sets.append("current_sheet = ?")
+            arguments.append(current)
+        }
+        if let completed = changes.completedSheets {
+            sets.append("completed_sheets = ?")
+            arguments.append(completed)
+        }
+        if let total = changes.totalSheets {
+            sets.append("total_sheets = ?")
+            arguments.append(total)
+        }
+        if let pid = changes.pid {
+            sets.append("pid = ?")
+            arguments.append(pid)
+        }
+        if let snapshot = changes.configSnapshot {
+            sets.append("config_snapshot = ?")
+            arguments.append(snapshot)
+        }
+        if let crashes = changes.crashCount {
+            sets.append("crash_count = ?")
+            arguments.append(crashes)
+        }
+        let allowed = from.map(\.rawValue).sorted()
+        arguments.append(id)
+        arguments.append(contentsOf: allowed.map { $0 as (any DatabaseValueConvertible)? })
+        let sql = "UPDATE jobs SET \(sets.joined(separator: ", ")) WHERE id = ? AND status IN (\(allowed.map { _ in "?" }.joined(separator: ",")))"
+        let statementArguments = StatementArguments(arguments)
+        return try await pool.write { db in
+            try db.execute(sql: sql, arguments: statementArguments)
+            return db.changesCount > 0
+        }
+    }
+
+    /// Jobs whose status is one of `statuses`, oldest first.
+    func jobs(withStatus statuses: [JobStatus]) async throws -> [JobRow] {
+        try await pool.read { db in
+            try JobRow.filter(statuses.map(\.rawValue).contains(JobRow.CodingKeys.status))
+                .order(JobRow.CodingKeys.seq.asc)
+                .fetchAll(db)
+        }
+    }
+
+    /// Newest first, paged by `seq`.
+    func list(statuses: [JobStatus]?, nameContains: String?, finishedAfter: Double?, limit: Int, before cursor: Int?) async throws -> [JobRow] {
+        try await pool.read { db in
+            var request = JobRow.all()
+            if let statuses, !statuses.isEmpty {
+                request = request.filter(statuses.map(\.rawValue).contains(JobRow.CodingKeys.status))
+            }
+            if let nameContains, !nameContains.isEmpty {
+                request = request.filter(
+                    JobRow.CodingKeys.id.like("%\(nameContains)%") || JobRow.CodingKeys.name.like("%\(nameContains)%")
+                )
+            }
+            if let finishedAfter {
+                let terminal = JobStatus.allCases.filter(\.isTerminal).map(\.rawValue)
+                request = request.filter(
+                    !terminal.contains(JobRow.CodingKeys.status) || JobRow.CodingKeys.finishedAt >= finishedAfter
+                )
+            }
+            if let cursor {
+                request = request.filter(JobRow.CodingKeys.seq < cursor)
+            }
+            return try request.order(JobRow.CodingKeys.seq.desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    func counts() async throws -> [String: Int] {
+        try await pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status") {
+                counts[row["status"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    /// Deletes a job that has ended, with its history; false when it is unknown or not ended.
+    func deleteTerminal(_ id: String) async throws -> Bool {
+        let terminal = JobStatus.allCases.filter(\.isTerminal).map(\.rawValue)
+        return try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM jobs WHERE id = ? AND status IN (\(terminal.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments([id] + terminal)
+            )
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "DELETE FROM job_logs WHERE job_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM job_results WHERE job_id = ?", arguments: [id])
+            return true
+        }
+    }
+
+    /// Deletes terminal jobs matching the filter, with their history; returns their ids.
+    func deleteTerminal(statuses: [JobStatus]?, finishedBefore: Double?) async throws -> [String] {
+        let terminal = JobStatus.allCases.filter(\.isTerminal)
+        let chosen = (statuses ?? terminal).filter(\.isTerminal).map(\.rawValue)
+        return try await pool.write { db in
+            var request = JobRow.filter(chosen.contains(JobRow.CodingKeys.status))
+            if let finishedBefore {
+                request = request.filter(JobRow.CodingKeys.finishedAt < finishedBefore)
+            }
+            let ids = try String.fetchAll(db, request.select(JobRow.CodingKeys.id))
+            _ = try request.deleteAll(db)
+            for id in ids {
+                try db.execute(sql: "DELETE FROM job_logs WHERE job_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM job_results WHERE job_id = ?", arguments: [id])
+            }
+            return ids
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+
+/// Writes one running job's checkpoint, in order, off the cooperative pool. The runner
+/// encodes (only the sheets that changed are re-encoded) and hands the bytes over; writes
+/// of one job never overtake each other. A failed write is never silent: it is kept and the
+/// runner stops the job with it (the one policy for every runner).
+final class CheckpointWriter: @unchecked Sendable {
+    let path: String
+    private let queue: DispatchQueue
+    private let encoder = CheckpointEncoder()
+    private let lock = NSLock()
+    private var _failure: String?
+
+    init(path: String) {
+        self.path = path
+        self.queue = DispatchQueue(label: "marianne.checkpoint", qos: .utility)
+    }
+
+    /// The first write that failed, with the reason.
+    var failure: String? { lock.withLock { _failure } }
+
+    /// Queues a write and returns at once (for state only useful while the machine stays up).
+    func enqueue(_ checkpoint: JobCheckpoint, durable: Bool) {
+        guard let data = encode(checkpoint) else { return }
+        queue.async { self.write(data, durable: durable) }
+    }
+
+    /// Writes and waits until the checkpoint (and every one queued before it) is on disk.
+    /// Returns the failure, if this or an earlier write failed.
+    @discardableResult
+    func write(_ checkpoint: JobCheckpoint, durable: Bool = true) async -> String? {
+        guard let data = encode(checkpoint) else { return failure }
+        await withCheckedContinuation { continuation in
+            queue.async {
+                self.write(data, durable: durable)
+                continuation.resume()
+            }
+        }
+        return failure
+    }
+
+    private func encode(_ checkpoint: JobCheckpoint) -> Data? {
+        do {
+            return try lock.withLock { try encoder.encode(checkpoint) }
+        } catch {
+            record("checkpoint could not be encoded: \(error)")
+            return nil
+        }
+    }
+
+    private func write(_ data: Data, durable: Bool) {
+        // The workspace itself is never re-created: a workspace that vanished fails its job.
+        let workspace = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        var info = stat()
+        guard stat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            return record("checkpoint could not be written: workspace \(workspace) no longer exists")
+        }
+        do {
+            try CheckpointStore.writeAtomically(data, to: path, durable: durable)
+        } catch {
+            record("checkpoint could not be written: \(error)")
+        }
+    }
+
+    private func record(_ failure: String) {
+        lock.withLock {
+            if _failure == nil { _failure = failure }
+        }
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+
+/// Runs a score's sheets in dependency order, with retries, pause, cancel and the duration
+/// limit. It owns the job's checkpoint while it runs: every sheet state change is written
+/// (a completed sheet durably, before any sheet that depends on it starts).
+actor ScoreRunner: JobRunner {
+    let jobID: String
+    let loaded: LoadedScore
+    private let attempt: SheetAttempt
+    private let events: RunEvents
+    private let control: RunControl
+    private let writer: CheckpointWriter
+    private let plans: [Int: PlannedSheet]
+    private var checkpoint: JobCheckpoint
+    private var index: [Int: Int]
+    /// Sheets with a task: running, or waiting for a retry or a rate limit. Never dispatched twice.
+    private var inFlight: Set<Int> = []
+    /// Process groups of the attempts running now, by sheet.
+    private var groups: [Int: Int32] = [:]
+    private var work: Task<Void, Never>?
+
+    init(
+        jobID: String, loaded: LoadedScore, checkpoint: JobCheckpoint, checkpointPath: String, killGrace: Double,
+        environment: [String: String], events: RunEvents
+    ) {
+        self.jobID = jobID
+        self.loaded = loaded
+        self.checkpoint = checkpoint
+        self.events = events
+        self.control = RunControl(checkpoint: checkpoint)
+        self.writer = CheckpointWriter(path: checkpointPath)
+        self.plans = Dictionary(loaded.sheets.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
+        self.index = Dictionary(checkpoint.sheets.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { first, _ in first })
+        self.attempt = SheetAttempt(jobID: jobID, loaded: loaded, killGrace: killGrace, baseEnvironment: environment)
+    }
+
+    // MARK: JobRunner
+
+    func run() async -> RunOutcome {
+        checkpoint.beginRun()
+        persist(durable: false)
+        control.onStop { [weak self] _ in Task { await self?.cancelWork() } }
+        let (events, jobID) = (self.events, self.jobID)
+        control.startWatching(log: { events.log(jobID, level: "WARNING", message: $0) })
+        let work = Task { await self.runSheets() }
+        self.work = work
+        if control.stopRequest != nil { work.cancel() }
+        await work.value
+        control.stopWatching()
+
+        var outcome = finalOutcome()
+        if let failure = writer.failure { outcome = .failed(failure) }
+        checkpoint.endRun(outcome)
+        checkpoint.elapsedSeconds = control.elapsed
+        checkpoint.updatedAt = Date()
+        if let failure = await writer.write(checkpoint), outcome != .failed(failure) {
+            outcome = .failed(failure)
+        }
+        if outcome == .completed {
+            await HookRunner(jobID: jobID, loaded: loaded, killGrace: attempt.killGrace, environment: attempt.baseEnvironment, events: events).run()
+        }
+        return outcome
+    }
+
+    func requestStop(_ request: StopRequest) async {
+        control.requestStop(request)
+    }
+
+    func requestPause() async {
+        control.requestPause()
+    }
+
+    func freeze(_ frozen: Bool) async {
+        control.setFrozen(frozen)
+        for group in groups.values { _ = killpg(group, frozen ? SIGSTOP : SIGCONT) }
+        checkpoint.status = frozen ? .paused : .running
+        checkpoint.pausedByUser = frozen
+        await persistNow()
+    }
+
+    func currentPID() async -> Int32? {
+        groups.values.first
+    }
+
+    func snapshot() async -> JobCheckpoint {
+        var current = checkpoint
+        current.elapsedSeconds = control.elapsed
+        return current
+    }
+
+    private func cancelWork() {
+        if control.isFrozen {
+            for group in groups.values { _ = killpg(group, SIGCONT) }
+        }
+        work?.cancel()
+    }
+
+    // MARK: Scheduling sheets
+
+    private func runSheets() async {
+        let maxParallel = max(1, loaded.score.parallel.maxConcurrent)
+        let pauseBetween = loaded.score.pauseBetweenSheetsSeconds
+        await withTaskGroup(of: Int.self) { group in
+            var finishedOne = false
+            while true {
+                if control.stopRequest == nil, !control.pauseRequested, control.pauseFileExists() {
+                    control.requestPause()
+                }
+                if control.stopRequest == nil, !control.pauseRequested, !control.isFrozen {
+                    skipDependentsOfFailures()
+                    if finishedOne, pauseBetween > 0, inFlight.isEmpty {
+                        try? await Task.sleep(for: .seconds(pauseBetween))
+                        finishedOne = false
+                        continue
+                    }
+                    for number in readySheets().prefix(max(0, maxParallel - inFlight.count)) {
+                        guard let plan = plans[number] else { continue }
+                        inFlight.insert(number)
+                        group.addTask { await self.runSheet(plan) }
+                    }
+                }
+                if inFlight.isEmpty { break }
+                guard let finished = await group.next() else { break }
+                inFlight.remove(finished)
+                finishedOne = true
+            }
+        }
+    }
+
+    private func finalOutcome() -> RunOutcome {
+        if let stop = control.stopRequest { return stop.outcome }
+        if let failed = checkpoint.sheets.first(where: { $0.status == .failed }) {
+            return .failed("sheet \(failed.number) failed: \(failed.error ?? "unknown error")")
+        }
+        if checkpoint.sheets.allSatisfy({ $0.status == .completed || $0.status == .skipped }) { return .completed }
+        return control.pauseRequested ? .paused : .failed("no sheet can run: dependencies are not met")
+    }
+
+    private func readySheets() -> [Int] {
+        let done = Set(checkpoint.sheets.lazy.filter { $0.status == .completed }.map(\.number))
+        return checkpoint.sheets.lazy.filter { state in
+            state.status == .pending && !self.inFlight.contains(state.number)
+                && (self.plans[state.number]?.dependencies ?? []).allSatisfy(done.contains)
+        }.map(\.number)
+    }
+
+    /// A sheet that depends on a failed or skipped sheet is skipped.
+    private func skipDependentsOfFailures() {
+        var changed = true
+        var any = false
+        while changed {
+            changed = false
+            let blocked = Set(checkpoint.sheets.lazy.filter { $0.status == .failed || $0.status == .skipped }.map(\.number))
+            guard !blocked.isEmpty else { break }
+            for i in checkpoint.sheets.indices where checkpoint.sheets[i].status == .pending && !inFlight.contains(checkpoint.sheets[i].number) {
+                let deps = plans[checkpoint.sheets[i].number]?.dependencies ?? []
+                if let cause = deps.first(where: blocked.contains) {
+                    checkpoint.sheets[i].status = .skipped
+                    checkpoint.sheets[i].error = "skipped: sheet \(cause) did not complete"
+                    changed = true
+                    any = true
+                }
+            }
+        }
+        if any { persist(durable: true) }
+    }
+
+    // MARK: One sheet
+
+    /// Runs a sheet to its end (completed, failed, or interrupted); returns its number.
+    private func runSheet(_ plan: PlannedSheet) async -> Int {
+        let number = plan.number
+        let retry = loaded.score.retry
+        var retriesUsed = 0
+        var healing = false
+        var failureContext: String?
+        while true {
+            guard control.stopRequest == nil, let i = index[number] else {
+                sheetInterrupted(number)
+                return number
+            }
+            checkpoint.sheets[i].status = .running
+            checkpoint.sheets[i].error = nil
+            checkpoint.sheets[i].attempts += 1
+            checkpoint.sheets[i].startedAt = Date()
+            checkpoint.sheets[i].finishedAt = nil
+            let attemptNumber = checkpoint.sheets[i].attempts
+            events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) started (attempt \(attemptNumber))", progress: progress(current: number))
+
+            let result = await attempt.run(
+                sheet: plan, attempt: attemptNumber, failureContext: failureContext,
+                started: { process in await self.attach(process.processGroup, to: number) },
+                output: loaded.score.backend.streamOutput ? (outputLines(number, level: "INFO"), outputLines(number, level: "WARNING")) : nil
+            )
+            groups[number] = nil
+            guard control.stopRequest == nil else {
+                sheetInterrupted(number)
+                return number
+            }
+            record(result, for: i)
+            if result.succeeded {
+                finish(i, .completed)
+                await persistNow()
+                events.sheetEvent(
+                    jobID, level: "INFO", message: "sheet \(number) completed (attempt \(attemptNumber), exit code 0)",
+                    progress: progress(current: nil)
+                )
+                return number
+            }
+            let reason = result.failure ?? "failed"
+            events.sheetEvent(jobID, level: "WARNING", message: "sheet \(number) attempt \(attemptNumber) failed: \(reason)", progress: progress(current: number))
+            if result.rateLimited {
+                let wait = loaded.score.backend.rateLimitWaitSeconds
+                events.log(jobID, level: "WARNING", message: "sheet \(number) rate limited; trying again in \(DurationFormatter.human(wait))")
+                checkpoint.sheets[i].status = .pending
+                persist(durable: false)
+                try? await Task.sleep(for: .seconds(wait))
+                continue
+            }
+            if retriesUsed < retry.maxRetries {
+                retriesUsed += 1
+                persist(durable: false)
+                try? await Task.sleep(for: .seconds(retry.delay(beforeRetry: retriesUsed)))
+                continue
+            }
+            if checkpoint.selfHealing, !healing {
+                healing = true
+                failureContext = result.failureContext
+                events.log(jobID, level: "INFO", message: "sheet \(number): retries used up; one self-healing attempt")
+                continue
+            }
+            finish(i, .failed, error: reason)
+            await persistNow()
+            events.log(jobID, level: "ERROR", message: "sheet \(number) failed after \(attemptNumber) attempt(s): \(reason)")
+            return number
+        }
+    }
+
+    private func outputLines(_ number: Int, level: String) -> OutputLines {
+        let (events, jobID) = (self.events, self.jobID)
+        return OutputLines(overflow: .drop, capacity: 512) { event in
+            switch event {
+            case .line(let line):
+                events.log(jobID, level: level, message: "sheet \(number): \(line)")
+            case .dropped(let count):
+                events.log(jobID, level: "WARNING", message: "sheet \(number): \(count) output lines not logged (too fast); the attempt's output file has them all")
+            }
+        }
+    }
+
+    private func progress(current: Int?) -> SheetProgress {
+        SheetProgress(currentSheet: current, completedSheets: checkpoint.sheets.count(where: { $0.status == .completed }))
+    }
+
+    private func attach(_ group: Int32, to number: Int) {
+        groups[number] = group
+        if let i = index[number] {
+            checkpoint.sheets[i].processGroup = group
+            persist(durable: false)
+        }
+        if control.isFrozen { _ = killpg(group, SIGSTOP) }
+    }
+
+    private func record(_ result: AttemptResult, for i: Int) {
+        checkpoint.sheets[i].exitCode = result.status?.exitCode
+        checkpoint.sheets[i].signal = result.status?.signal
+        checkpoint.sheets[i].validations = result.validations
+        checkpoint.sheets[i].stdoutTail = result.stdoutTail.isEmpty ? nil : result.stdoutTail
+        checkpoint.sheets[i].stderrTail = result.stderrTail.isEmpty ? nil : result.stderrTail
+        checkpoint.sheets[i].error = result.failure
+        checkpoint.sheets[i].processGroup = nil
+    }
+
+    private func finish(_ i: Int, _ status: SheetStatus, error: String? = nil) {
+        checkpoint.sheets[i].status = status
+        checkpoint.sheets[i].finishedAt = Date()
+        if let error { checkpoint.sheets[i].error = error }
+        if status == .completed {
+            checkpoint.lastCompletedSheet = max(checkpoint.lastCompletedSheet, checkpoint.sheets[i].number)
+        }
+    }
+
+    /// A sheet stopped by cancel, duration limit or shutdown goes back to `pending`: it runs
+    /// again (from scratch) when the job is resumed.
+    private func sheetInterrupted(_ number: Int) {
+        groups[number] = nil
+        guard let i = index[number] else { return }
+        checkpoint.sheets[i].status = .pending
+        checkpoint.sheets[i].processGroup = nil
+        checkpoint.sheets[i].error = control.stopRequest == .shutdown ? nil : "interrupted"
+        persist(durable: false)
+    }
+
+    /// Writes durably and waits: what is written is on disk before anything that depends on it.
+    private func persistNow() async {
+        checkpoint.updatedAt = Date()
+        checkpoint.elapsedSeconds = control.elapsed
+        if let failure = await writer.write(checkpoint), control.stopRequest == nil {
+            control.requestStop(.checkpointFailed(failure))
+        }
+    }
+
+    private func persist(durable: Bool) {
+        checkpoint.updatedAt = Date()
+        checkpoint.elapsedSeconds = control.elapsed
+        writer.enqueue(checkpoint, durable: durable)
+        if let failure = writer.failure, control.stopRequest == nil {
+            control.requestStop(.checkpointFailed(failure))
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+
+/// Runs one attempt of one sheet: renders the command (off the cooperative pool), runs the
+/// backend in the workspace in its own process group, then checks the validations stage by
+/// stage.
+struct SheetAttempt: Sendable {
+    let jobID: String
+    let loaded: LoadedScore
+    let killGrace: Double
+    let baseEnvironment: [String: String]
+    let rateLimitPatterns: [RegexBox]
+
+    init(jobID: String, loaded: LoadedScore, killGrace: Double, baseEnvironment: [String: String]) {
+        self.jobID = jobID
+        self.loaded = loaded
+        self.killGrace = killGrace
+        self.baseEnvironment = baseEnvironment
+        self.rateLimitPatterns = loaded.score.backend.rateLimitPatterns.compactMap(RegexBox.init)
+    }
+
+    var workspace: String { loaded.workspace }
+    var totalSheets: Int { loaded.sheets.count }
+
+    /// Prompt over this many bytes go through stdin instead of `-p PROMPT`.
+    static let maxPromptArgumentBytes = 100_000
+
+    /// Runs the attempt. `started` gets the child as soon as it exists, so the caller can
+    /// record its process group and freeze it.
+    func run(
+        sheet: PlannedSheet, attempt: Int, failureContext: String?,
+        started: @escaping @Sendable (StartedProcess) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)? = nil
+    ) async -> AttemptResult {
+        let prepared: Prepared
+        do {
+            prepared = try await OffPool.run { try self.prepare(sheet: sheet, attempt: attempt, failureContext: failureContext, output: output) }
+        } catch let error as PreparationError {
+            return .failed(error.message)
+        } catch {
+            return .failed("\(error)")
+        }
+        let backend = loaded.score.backend
+        let outcome: ProcessOutcome
+        do {
+            outcome = try await ProcessRunner.run(prepared.spec, timeout: backend.timeoutSeconds, grace: killGrace, started: started)
+        } catch {
+            return .failed("could not start the backend: \(error)", spawn: error.kind)
+        }
+        var result = AttemptResult(
+            status: outcome.status, timedOut: outcome.timedOut, rateLimited: false, validations: [],
+            stdoutTail: OutputTail.of(prepared.stdoutPath), stderrTail: OutputTail.of(prepared.stderrPath), failure: nil
+        )
+        if outcome.cancelled {
+            result.failure = "interrupted"
+            return result
+        }
+        if outcome.timedOut {
+            result.failure = "timed out after \(DurationFormatter.human(backend.timeoutSeconds ?? 0))"
+            return result
+        }
+        guard outcome.status.exitCode == 0 else {
+            if backend.type == .claudeCLI, matchesRateLimit(result.stdoutTail + "\n" + result.stderrTail) {
+                result.rateLimited = true
+            }
+            result.failure = outcome.status.description
+            return result
+        }
+        let validations = SheetValidations(attempt: self, sheet: sheet)
+        result.validations = await validations.run(mtimesBefore: prepared.mtimesBefore)
+        if let failed = result.validations.first(where: { !$0.passed }) {
+            result.failure = "validation failed: \(failed.description)" + (failed.message.map { " (\($0))" } ?? "")
+        }
+        return result
+    }
+
+    // MARK: Preparation (blocking: rendering, stats, the log folder)
+
+    struct Prepared: Sendable {
+        var spec: ProcessSpec
+        var stdoutPath: String
+        var stderrPath: String
+        var mtimesBefore: [String: Double?]
+    }
+
+    struct PreparationError: Error {
+        var message: String
+    }
+
+    private func prepare(sheet: PlannedSheet, attempt: Int, failureContext: String?, output: (stdout: OutputLines, stderr: OutputLines)?) throws -> Prepared {
+        var info = stat()
+        guard stat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw PreparationError(message: "workspace \(workspace) no longer exists")
+        }
+        let prompt: String
+        do {
+            prompt = try ScoreRenderer.renderPrompt(loaded, sheet: sheet, jobID: jobID)
+        } catch {
+            throw PreparationError(message: "template error: \(error)")
+        }
+        let modifiedPaths = loaded.score.validations.filter { $0.type == .fileModified }.compactMap { rule in
+            rule.path.map { expand($0, sheet: sheet, quote: false) }
+        }
+        let mtimesBefore = Dictionary(modifiedPaths.map { ($0, Self.mtime($0)) }, uniquingKeysWith: { first, _ in first })
+        let stdoutPath = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "out")
+        let stderrPath = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "err")
+        do {
+            try SafeFile.ensureDirectory(WorkspaceFiles.logDirectory(workspace: workspace, jobID: jobID), under: workspace)
+        } catch {
+            throw PreparationError(message: "the attempt's log folder cannot be made: \(error)")
+        }
+        let backend = loaded.score.backend
+        var environment = baseEnvironment
+        for (key, value) in backend.env { environment[key] = value }
+        environment["MZT_JOB_ID"] = jobID
+        environment["MZT_SHEET_NUM"] = String(sheet.number)
+        environment["MZT_TOTAL_SHEETS"] = String(totalSheets)
+        environment["MZT_WORKSPACE"] = workspace
+        environment["MZT_ATTEMPT"] = String(attempt)
+        if let failureContext { environment["MZT_FAILURE_CONTEXT"] = failureContext }
+        var workingDirectory = workspace
+        if let dir = backend.workingDirectory {
+            workingDirectory = dir.hasPrefix("/") ? dir : (workspace as NSString).appendingPathComponent(dir)
+        }
+        let stdout: ProcessSpec.Output = output.map { .fileAndLines(stdoutPath, $0.stdout) } ?? .file(stdoutPath)
+        let stderr: ProcessSpec.Output = output.map { .fileAndLines(stderrPath, $0.stderr) } ?? .file(stderrPath)
+        var spec: ProcessSpec
+        switch backend.type {
+        case .command:
+            spec = ProcessSpec(
+                executable: "/bin/bash", arguments: ["-c", prompt], environment: environment,
+                workingDirectory: workingDirectory, stdin: .null, stdout: stdout, stderr: stderr
+            )
+        case .claudeCLI:
+            var text = prompt
+            if let failureContext {
+                text += "\n\nThe previous attempt failed. Failure context:\n\(failureContext)\n"
+            }
+            var arguments = backend.cliArgs
+            var stdin = ProcessSpec.Input.null
+            if text.utf8.count <= Self.maxPromptArgumentBytes {
+                arguments += ["-p", text]
+            } else {
+                arguments += ["-p"]
+                stdin = .bytes(Array(text.utf8))
+            }
+            spec = ProcessSpec(
+                executable: backend.executable ?? "claude", arguments: arguments, environment: environment,
+                workingDirectory: workingDirectory, stdin: stdin, stdout: stdout, stderr: stderr
+            )
+        }
+        return Prepared(spec: spec, stdoutPath: stdoutPath, stderrPath: stderrPath, mtimesBefore: mtimesBefore)
+    }
+
+    func expand(_ text: String, sheet: PlannedSheet, quote: Bool) -> String {
+        ScoreRenderer.expandPlaceholders(text, sheet: sheet, totalSheets: totalSheets, workspace: workspace, jobID: jobID, quoteForShell: quote)
+    }
+
+    private func matchesRateLimit(_ text: String) -> Bool {
+        rateLimitPatterns.contains { $0.matches(text) }
+    }
+
+    static func mtime(_ path: String) -> Double? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    }
+}
+
+/// A compiled regular expression that can cross concurrency domains (it is immutable).
+struct RegexBox: @unchecked Sendable {
+    let regex: NSRegularExpression
+
+    init?(_ pattern: String) {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        self.regex = regex
+    }
+
+    func matches(_ text: String) -> Bool {
+        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
