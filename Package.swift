@@ -73,7 +73,15 @@ let package = Package(
         .testTarget(name: "MarianneCoreTests", dependencies: ["MarianneCore", "MarianneTestSupport"]),
         .testTarget(name: "MarianneProtocolTests", dependencies: ["MarianneProtocol"]),
         .testTarget(name: "MarianneClientTests", dependencies: ["MarianneClient", "MarianneTestSupport"]),
-        .testTarget(name: "MarianneConductorTests", dependencies: ["MarianneConductor", "MarianneTestSupport"]),
+        .testTarget(
+            name: "MarianneConductorTests",
+            dependencies: [
+                "MarianneConductor", "MarianneTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "MarianneCLITests", dependencies: ["MarianneCLI", "MarianneTestSupport"]),
         .testTarget(
             name: "GatewayTests",

@@ -24,7 +24,7 @@ actor JobQueue {
     private var live: [String: Live] = [:]
     private var accepting = true
     private let maxConcurrent: Int
-    private let starter: JobStarter
+    private let starter: any JobStarting
     private let logger: Logger
     private let handlers: Handlers
 
@@ -36,7 +36,7 @@ actor JobQueue {
         var liveChanged: @Sendable ([String]) -> Void
     }
 
-    init(maxConcurrent: Int, starter: JobStarter, logger: Logger, handlers: Handlers) {
+    init(maxConcurrent: Int, starter: any JobStarting, logger: Logger, handlers: Handlers) {
         self.maxConcurrent = max(1, maxConcurrent)
         self.starter = starter
         self.logger = logger

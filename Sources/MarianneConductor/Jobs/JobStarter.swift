@@ -10,9 +10,16 @@ struct PreparedJob: Sendable {
     var loaded: LoadedScore?
 }
 
+/// What the queue needs to start jobs (a seam for tests).
+protocol JobStarting: Sendable {
+    func makeRunner(_ id: String, prepared: PreparedJob?) async throws -> JobRunner
+    /// The row is still `pending`: mark it `running`. False when it moved on meanwhile.
+    func markRunning(_ id: String) async throws -> Bool
+}
+
 /// Builds the runner of a job about to start: its row and checkpoint (read as untrusted
 /// input), what it runs (from the registry), parsed off the cooperative pool.
-struct JobStarter: Sendable {
+struct JobStarter: JobStarting {
     let store: JobStore
     let log: JobLog
     let catalog: ModuleCatalog

@@ -8,7 +8,7 @@ import MarianneProtocol
 actor ScoreRunner: JobRunner {
     let jobID: String
     let loaded: LoadedScore
-    private let attempt: SheetAttempt
+    private let attempt: any SheetAttempting
     private let events: RunEvents
     private let control: RunControl
     private let writer: CheckpointWriter
@@ -23,7 +23,7 @@ actor ScoreRunner: JobRunner {
 
     init(
         jobID: String, loaded: LoadedScore, checkpoint: JobCheckpoint, checkpointPath: String, killGrace: Double,
-        environment: [String: String], events: RunEvents
+        environment: [String: String], events: RunEvents, attempt: (any SheetAttempting)? = nil
     ) {
         self.jobID = jobID
         self.loaded = loaded
@@ -33,7 +33,7 @@ actor ScoreRunner: JobRunner {
         self.writer = CheckpointWriter(path: checkpointPath)
         self.plans = Dictionary(loaded.sheets.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
         self.index = Dictionary(checkpoint.sheets.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { first, _ in first })
-        self.attempt = SheetAttempt(jobID: jobID, loaded: loaded, killGrace: killGrace, baseEnvironment: environment)
+        self.attempt = attempt ?? SheetAttempt(jobID: jobID, loaded: loaded, killGrace: killGrace, baseEnvironment: environment)
     }
 
     // MARK: JobRunner

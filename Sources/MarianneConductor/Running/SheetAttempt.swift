@@ -2,10 +2,20 @@ import Foundation
 import MarianneCore
 import MarianneProtocol
 
+/// What the score runner needs from one attempt of a sheet (a seam for tests).
+protocol SheetAttempting: Sendable {
+    var killGrace: Double { get }
+    var baseEnvironment: [String: String] { get }
+    func run(
+        sheet: PlannedSheet, attempt: Int, failureContext: String?,
+        started: @escaping @Sendable (StartedProcess) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
+    ) async -> AttemptResult
+}
+
 /// Runs one attempt of one sheet: renders the command (off the cooperative pool), runs the
 /// backend in the workspace in its own process group, then checks the validations stage by
 /// stage.
-struct SheetAttempt: Sendable {
+struct SheetAttempt: SheetAttempting {
     let jobID: String
     let loaded: LoadedScore
     let killGrace: Double

@@ -1,0 +1,83 @@
+import Foundation
+import MarianneProtocol
+import MarianneTestSupport
+import Testing
+@testable import MarianneConductor
+
+struct RegistryTests {
+    func row(_ id: String, status: JobStatus = .pending) -> JobRow {
+        JobRow(
+            id: id, kind: "score", name: id, status: status.rawValue, workspace: "/ws/\(id)", configPath: nil,
+            checkpointPath: nil, pid: nil, createdAt: 0, startedAt: nil, finishedAt: nil, error: nil, currentSheet: nil,
+            completedSheets: 0, totalSheets: 3, seq: 0, configSnapshot: "name: \(id)"
+        )
+    }
+
+    func registry(_ dir: TemporaryDirectory) throws -> Registry {
+        try Registry(path: dir.file("registry.sqlite"))
+    }
+
+    @Test func anActiveIDIsNeverReplacedAndAnEndedOneIsWithItsHistory() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        #expect(try await registry.insert(row("a")) == nil)
+        #expect(try await registry.insert(row("a")) == .pending)
+        let entry = LogEntry(seq: 1, timestamp: Date(), level: "INFO", message: "first run")
+        try await registry.write([LogWrite(jobID: "a", entry: entry, progress: nil)])
+        #expect(try await registry.transition("a", from: [.pending], to: .completed))
+        #expect(try await registry.insert(row("a")) == nil)
+        #expect(try await registry.lastLogSeq("a") == 0)
+        #expect(try await registry.job("a")?.seq == 2)
+    }
+
+    @Test func aTransitionFromAStateTheRowHasLeftChangesNothing() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        _ = try await registry.insert(row("b"))
+        #expect(try await registry.transition("b", from: [.pending], to: .running, RowChanges(startedAtIfUnset: 10)))
+        #expect(try await registry.transition("b", from: [.running], to: .completed, RowChanges(finishedAt: .some(20), error: .some(nil))))
+        // A stale writer that still believes the job is running cannot undo the end.
+        #expect(try await registry.transition("b", from: [.running], to: .paused) == false)
+        let stored = try #require(try await registry.job("b"))
+        #expect(stored.jobStatus == .completed)
+        #expect(stored.startedAt == 10)
+        #expect(stored.finishedAt == 20)
+        // started_at keeps its first value.
+        #expect(try await registry.transition("b", from: [.completed], to: .pending, RowChanges(startedAtIfUnset: 99)))
+        #expect(try await registry.job("b")?.startedAt == 10)
+        #expect(try await registry.transition("nosuch", from: [.pending], to: .running) == false)
+    }
+
+    @Test func logBatchesStoreEntriesAndProgressTogether() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        _ = try await registry.insert(row("c"))
+        let batch = (1...5).map { LogWrite(jobID: "c", entry: LogEntry(seq: $0, timestamp: Date(), level: $0 == 3 ? "ERROR" : "INFO", message: "m\($0)"), progress: SheetProgress(currentSheet: $0, completedSheets: $0 - 1)) }
+        try await registry.write(batch)
+        #expect(try await registry.lastLogSeq("c") == 5)
+        #expect(try await registry.job("c")?.completedSheets == 4)
+        #expect(try await registry.logs("c", since: 1, minimumRank: 0, tail: 2).map(\.seq) == [4, 5])
+        #expect(try await registry.logs("c", since: 0, minimumRank: LogEntry.rank("ERROR"), tail: nil).map(\.message) == ["m3"])
+        try await registry.trimLogs("c", keep: 2)
+        #expect(try await registry.logs("c", since: 0, minimumRank: 0, tail: nil).map(\.seq) == [4, 5])
+    }
+
+    @Test func listingPagesNewestFirstAndDeletingTakesOnlyEndedJobs() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        for id in ["j1", "j2", "j3"] { _ = try await registry.insert(row(id)) }
+        _ = try await registry.transition("j1", from: [.pending], to: .failed, RowChanges(finishedAt: .some(5)))
+        let first = try await registry.list(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 2, before: nil)
+        #expect(first.map(\.id) == ["j3", "j2"])
+        let next = try await registry.list(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 2, before: first.last?.seq)
+        #expect(next.map(\.id) == ["j1"])
+        #expect(try await registry.deleteTerminal("j2") == false)
+        #expect(try await registry.deleteTerminal("j1"))
+        #expect(try await registry.counts() == ["pending": 2])
+        #expect(try await registry.deleteTerminal(statuses: nil, finishedBefore: nil).isEmpty)
+    }
+}
