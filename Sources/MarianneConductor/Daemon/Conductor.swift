@@ -17,6 +17,7 @@ public final class Conductor: @unchecked Sendable {
     private let makeJobService: (@Sendable (ConductorEnvironment) async throws -> JobService?)?
     private let makeFrontend: (@Sendable (ConductorEnvironment, MethodTable) async throws -> any ConductorFrontend)?
     private var frontend: (any ConductorFrontend)?
+    private var logSink: LogSink?
     private let lock = NSLock()
     private var state = State.starting
     private var files: ConductorFiles
@@ -60,6 +61,7 @@ public final class Conductor: @unchecked Sendable {
         // stops them with their attempt and reaps them.
         ChildTable.becomeSubreaper()
         if let sink = JSONLogHandler.file(home.logPath) {
+            lock.withLock { logSink = sink }
             var configured = Logger(label: "marianne.conductor") { label in JSONLogHandler(label: label, sink: sink) }
             configured.logLevel = .info
             logger = configured
@@ -148,6 +150,9 @@ public final class Conductor: @unchecked Sendable {
     func jobsSummary() async -> JobsSummary {
         await jobService?.summary() ?? JobsSummary()
     }
+
+    /// Lines of the conductor's own log lost to a full or read-only disk.
+    var droppedLogLines: Int { lock.withLock { logSink }?.dropped ?? 0 }
 
     /// The gateway's URL, when it runs.
     var frontendURL: String? { lock.withLock { frontend }?.url }

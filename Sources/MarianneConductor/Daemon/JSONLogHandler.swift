@@ -4,18 +4,7 @@ import Logging
 
 /// A swift-log handler writing one JSON object per line: time, level, message, metadata.
 struct JSONLogHandler: LogHandler {
-    final class Sink: @unchecked Sendable {
-        let lock = NSLock()
-        let handle: FileHandle
-
-        init(handle: FileHandle) {
-            self.handle = handle
-        }
-
-        func write(_ data: Data) {
-            lock.withLock { handle.write(data) }
-        }
-    }
+    typealias Sink = LogSink
 
     let label: String
     let sink: Sink
@@ -29,9 +18,7 @@ struct JSONLogHandler: LogHandler {
 
     /// Appends to `path` (created 0600).
     static func file(_ path: String) -> Sink? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { return nil }
-        return Sink(handle: FileHandle(fileDescriptor: fd, closeOnDealloc: true))
+        LogSink.open(path)
     }
 
     func log(event: LogEvent) {

@@ -24,6 +24,10 @@ final class JobEvents: RunEvents, @unchecked Sendable {
         log.append(jobID, level: level, message: message)
     }
 
+    func logBounded(_ jobID: String, level: String, message: String) async {
+        await log.appendBounded(jobID, level: level, message: message)
+    }
+
     func sheetEvent(_ jobID: String, level: String, message: String, progress: SheetProgress) {
         log.append(jobID, level: level, message: message, progress: progress)
     }

@@ -22,23 +22,24 @@ final class JobStore: Sendable {
         return row
     }
 
-    /// Writes the job's first checkpoint, then inserts its row; refuses an id whose job has
-    /// not ended (nothing is written then).
+    /// Inserts the job's row, then writes its first checkpoint; refuses an id whose job has
+    /// not ended. A registry that cannot be written fails the submission before anything is
+    /// written; a checkpoint that cannot be written takes the new row back out.
     func create(_ row: JobRow, checkpoint: JobCheckpoint) async throws {
-        if let existing = try await find(row.id), !existing.jobStatus.isTerminal {
-            throw JobError.alreadyActive(row.id, existing.jobStatus)
+        let refused: JobStatus?
+        do { refused = try await registry.insert(row) } catch {
+            throw JobError.storage("the registry cannot be written (\(error)); nothing was submitted")
         }
+        if let refused { throw JobError.alreadyActive(row.id, refused) }
         let path = row.checkpointPath ?? CheckpointStore.path(workspace: row.workspace, jobID: row.id)
         do {
             // Not fsynced: a kill of the conductor cannot lose it (the page cache survives), and
             // a power loss before the first sheet ends loses nothing that has run.
             try await OffPool.run { try CheckpointStore.write(checkpoint, to: path, durable: false) }
         } catch {
+            _ = try? await registry.deletePending(row.id)
             throw JobError.workspace("workspace \(row.workspace) cannot be written: \(error)")
         }
-        let refused: JobStatus?
-        do { refused = try await registry.insert(row) } catch { throw JobError.storage("the registry cannot be written: \(error)") }
-        if let refused { throw JobError.alreadyActive(row.id, refused) }
     }
 
     /// Moves a job to `status` if it is still in one of `from`; false when it has moved on.

@@ -71,6 +71,17 @@ final class JobLog: @unchecked Sendable {
         return entry
     }
 
+    /// Entries waiting to be stored past which `appendBounded` waits.
+    static let backlogLimit = 4096
+
+    /// Appends like `append`, then waits while too many entries wait to be stored: a
+    /// producer that can wait (a module's output) is slowed to the disk's pace instead of
+    /// filling memory.
+    func appendBounded(_ jobID: String, level: String, message: String) async {
+        append(jobID, level: level, message: message)
+        if lock.withLock({ pending.count }) > Self.backlogLimit { await flush() }
+    }
+
     /// Waits until every entry appended so far is stored.
     func flush() async {
         await withCheckedContinuation { continuation in

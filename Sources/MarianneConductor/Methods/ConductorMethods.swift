@@ -13,13 +13,16 @@ enum ConductorMethods {
         }
         table.register(RPCMethods.conductorStatus) { [unowned conductor] _, _ in
             let summary = await conductor.jobsSummary()
+            var problems = summary.problems
+            let dropped = conductor.droppedLogLines
+            if dropped > 0 { problems.append("\(dropped) lines of conductor.log could not be written (is the disk full?)") }
             let uptime = conductor.uptimeSeconds
             return ConductorStatusResult(
                 pid: getpid(), version: marianneVersion, uptimeSeconds: uptime, uptime: DurationFormatter.human(uptime),
                 rssBytes: ProcFS.residentBytes(pid: getpid()) ?? 0, home: conductor.home.root,
                 jobsByStatus: summary.jobsByStatus, runningJobs: summary.runningJobs, modules: summary.modules,
                 recoveredJobs: summary.recoveredJobs, maxConcurrentJobs: conductor.settings.maxConcurrentJobs,
-                httpURL: conductor.frontendURL, problems: summary.problems.isEmpty ? nil : summary.problems
+                httpURL: conductor.frontendURL, problems: problems.isEmpty ? nil : problems
             )
         }
         table.register(RPCMethods.conductorShutdown) { [unowned conductor] params, _ in

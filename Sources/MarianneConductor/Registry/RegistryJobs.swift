@@ -121,6 +121,14 @@ extension Registry {
         }
     }
 
+    /// Takes back a row that never got its checkpoint (still `pending`).
+    func deletePending(_ id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM jobs WHERE id = ? AND status = 'pending'", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
     /// Deletes a job that has ended, with its history; false when it is unknown or not ended.
     func deleteTerminal(_ id: String) async throws -> Bool {
         let terminal = JobStatus.allCases.filter(\.isTerminal).map(\.rawValue)

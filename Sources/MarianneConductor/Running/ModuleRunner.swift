@@ -113,7 +113,7 @@ actor ModuleRunner: JobRunner, ModuleEventSink {
     // MARK: ModuleEventSink
 
     func moduleLog(level: String, message: String) async {
-        events.log(jobID, level: level, message: message)
+        await events.logBounded(jobID, level: level, message: message)
     }
 
     func moduleResult(_ data: JSONValue) async {

@@ -53,6 +53,7 @@ final class RecordingEvents: RunEvents, @unchecked Sendable {
     var messages: [String] { lock.withLock { lines } }
 
     func log(_ jobID: String, level: String, message: String) { lock.withLock { lines.append(message) } }
+    func logBounded(_ jobID: String, level: String, message: String) async { log(jobID, level: level, message: message) }
     func sheetEvent(_ jobID: String, level: String, message: String, progress: SheetProgress) { lock.withLock { lines.append(message) } }
     func result(_ jobID: String, data: JSONValue) async {}
     func submitFollowUp(_ jobID: String, path: String, relativeTo directory: String) async {}
