@@ -9,7 +9,7 @@ import ServiceLifecycle
 
 /// The HTTP and WebSocket gateway: REST, `/api/ws` and the status page, served inside the
 /// conductor. Every request becomes a call of the same method the socket serves (through
-/// the conductor's `Router`), so the gateway can never do more than the socket can.
+/// the conductor's `MethodTable`), so the gateway can never do more than the socket can.
 public final class Gateway: ConductorFrontend, Sendable {
     public let url: String
     private let serviceGroup: ServiceGroup
