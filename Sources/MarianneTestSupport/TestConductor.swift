@@ -87,6 +87,13 @@ public final class TestConductor: @unchecked Sendable {
         }
     }
 
+    /// Waits until the conductor process `pid` is gone for certain (after a signal sent by a test).
+    public func waitUntilGone(_ pid: Int32, timeout: Double = 30) async throws {
+        guard await ConductorProcess.waitUntilGone(pid: pid, home: ConductorHome(root: home), timeout: timeout) else {
+            throw TestFailure("the conductor (pid \(pid)) still holds \(home)/conductor.pid after \(timeout) s")
+        }
+    }
+
     /// Stops the conductor (gracefully, then by force), waits until it is gone, and removes
     /// the home.
     public func shutdown() {

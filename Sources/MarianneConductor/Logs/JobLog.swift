@@ -49,14 +49,14 @@ final class JobLog: @unchecked Sendable {
     @discardableResult
     func append(_ jobID: String, level: String, message: String, progress: SheetProgress? = nil) -> LogEntry {
         let upper = level.uppercased()
-        let (entry, startFlusher, trim): (LogEntry, Bool, Bool) = lock.withLock {
+        let (entry, startFlusher): (LogEntry, Bool) = lock.withLock {
             let seq = (seqs[jobID] ?? 0) + 1
             seqs[jobID] = seq
             let entry = LogEntry(seq: seq, timestamp: Date(), level: upper, message: message)
             pending.append(LogWrite(jobID: jobID, entry: entry, progress: progress))
             let start = !flushing
             flushing = true
-            return (entry, start, seq > maxEntriesPerJob && seq % max(1, maxEntriesPerJob / 10) == 0)
+            return (entry, start)
         }
         hub.publish(jobID, entry)
         let severity = Logger.Level(jobLevel: upper)
@@ -64,10 +64,6 @@ final class JobLog: @unchecked Sendable {
             logger.log(level: severity, "\(message)", metadata: ["job": "\(jobID)"])
         }
         if startFlusher { Task { await self.drain() } }
-        if trim {
-            let keep = maxEntriesPerJob
-            Task { try? await self.registry.trimLogs(jobID, keep: keep) }
-        }
         return entry
     }
 
@@ -115,7 +111,7 @@ final class JobLog: @unchecked Sendable {
                 return
             }
             do {
-                try await registry.write(batch)
+                try await registry.write(batch, keep: maxEntriesPerJob)
             } catch {
                 let first: Bool = lock.withLock {
                     failedWrites += batch.count

@@ -32,8 +32,12 @@ extension Registry {
     }
 
     /// Stores a batch of entries (several jobs mixed) and their progress in one transaction.
-    func write(_ batch: [LogWrite]) async throws {
+    /// A job whose log passes `keep` entries loses its oldest ones in the same transaction.
+    func write(_ batch: [LogWrite], keep: Int = .max) async throws {
         guard !batch.isEmpty else { return }
+        var last: [String: Int] = [:]
+        for item in batch { last[item.jobID] = max(last[item.jobID] ?? 0, item.entry.seq) }
+        let overflowing = last.filter { $0.value > keep }
         try await pool.write { db in
             let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO job_logs (job_id, seq, ts, level, message) VALUES (?, ?, ?, ?, ?)")
             let progress = try db.cachedStatement(sql: "UPDATE jobs SET current_sheet = ?, completed_sheets = ? WHERE id = ?")
@@ -42,6 +46,9 @@ extension Registry {
                 if let update = item.progress {
                     try progress.execute(arguments: [update.currentSheet, update.completedSheets, item.jobID])
                 }
+            }
+            for (jobID, seq) in overflowing {
+                try db.execute(sql: "DELETE FROM job_logs WHERE job_id = ? AND seq <= ?", arguments: [jobID, seq - keep])
             }
         }
     }
@@ -73,16 +80,6 @@ extension Registry {
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 LogEntry(seq: row["seq"], timestamp: Date(timeIntervalSince1970: row["ts"]), level: row["level"], message: row["message"])
             }
-        }
-    }
-
-    /// Keeps the newest `keep` entries of a job's log (its oldest are dropped: rotation).
-    func trimLogs(_ jobID: String, keep: Int) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM job_logs WHERE job_id = ? AND seq <= (SELECT MAX(seq) FROM job_logs WHERE job_id = ?) - ?",
-                arguments: [jobID, jobID, keep]
-            )
         }
     }
 

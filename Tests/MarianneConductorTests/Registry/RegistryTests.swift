@@ -61,8 +61,9 @@ struct RegistryTests {
         #expect(try await registry.job("c")?.completedSheets == 4)
         #expect(try await registry.logs("c", since: 1, minimumRank: 0, tail: 2).map(\.seq) == [4, 5])
         #expect(try await registry.logs("c", since: 0, minimumRank: LogEntry.rank("ERROR"), tail: nil).map(\.message) == ["m3"])
-        try await registry.trimLogs("c", keep: 2)
-        #expect(try await registry.logs("c", since: 0, minimumRank: 0, tail: nil).map(\.seq) == [4, 5])
+        // Past the cap, a batch rotates the oldest entries out.
+        try await registry.write([LogWrite(jobID: "c", entry: LogEntry(seq: 6, timestamp: Date(), level: "INFO", message: "m6"), progress: nil)], keep: 2)
+        #expect(try await registry.logs("c", since: 0, minimumRank: 0, tail: nil).map(\.seq) == [5, 6])
     }
 
     @Test func listingPagesNewestFirstAndDeletingTakesOnlyEndedJobs() async throws {
