@@ -12,7 +12,24 @@ public final class DaemonClient: Sendable {
         self.connectTimeout = connectTimeout
     }
 
-    /// Calls `method` and decodes its result. `timeout` bounds the wait for the answer
+    /// Calls `method` with `params` and decodes its result, the types given by the method's
+    /// descriptor. `timeout` bounds the wait for the answer (`.infinity` waits for ever).
+    public func call<P: Codable & Sendable, R: Codable & Sendable>(
+        _ method: RPCMethodDescriptor<P, R>, _ params: P, timeout: Double = 30
+    ) async throws -> R {
+        try await call(method.name, params: params, as: R.self, timeout: timeout)
+    }
+
+    /// Calls a streaming method (`job.logs` with `follow`), handing each notification to
+    /// `onNotification`, and returns the final result.
+    public func stream<P: Codable & Sendable, N: Codable & Sendable, R: Codable & Sendable>(
+        _ method: RPCMethodDescriptor<P, R>, _ params: P, notification: N.Type, timeout: Double = .infinity,
+        onNotification: @Sendable (N) async throws -> Void
+    ) async throws -> R {
+        try await stream(method.name, params: params, notification: N.self, result: R.self, timeout: timeout, onNotification: onNotification)
+    }
+
+    /// Calls `method` by name and decodes its result. `timeout` bounds the wait for the answer
     /// (`.infinity` waits for ever; the default is 30 s).
     public func call<P: Codable & Sendable, R: Codable & Sendable>(
         _ method: String, params: P, as: R.Type, timeout: Double = 30

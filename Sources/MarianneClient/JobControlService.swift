@@ -41,27 +41,27 @@ public final class JobControlService: Sendable {
             configPath: path, workspace: workspace.map { $0.absolutePath(relativeTo: cwd) }, startSheet: startSheet,
             selfHealing: selfHealing, baseDirectory: cwd
         )
-        return try await client.call(RPCMethod.jobSubmit, params: params, as: SubmitResult.self)
+        return try await client.call(RPCMethods.jobSubmit, params)
     }
 
     public func pauseJob(_ jobID: String) async throws -> JobActionResult {
-        try await client.call(RPCMethod.jobPause, params: PauseParams(jobID: jobID), as: JobActionResult.self)
+        try await client.call(RPCMethods.jobPause, PauseParams(jobID: jobID))
     }
 
     public func resumeJob(_ jobID: String) async throws -> JobActionResult {
-        try await client.call(RPCMethod.jobResume, params: ResumeParams(jobID: jobID), as: JobActionResult.self)
+        try await client.call(RPCMethods.jobResume, ResumeParams(jobID: jobID))
     }
 
     public func cancelJob(_ jobID: String) async throws -> JobActionResult {
-        try await client.call(RPCMethod.jobCancel, params: JobIDParams(jobID: jobID), as: JobActionResult.self)
+        try await client.call(RPCMethods.jobCancel, JobIDParams(jobID: jobID))
     }
 
     public func deleteJob(_ jobID: String) async throws -> Bool {
-        try await client.call(RPCMethod.jobDelete, params: JobIDParams(jobID: jobID), as: DeleteResult.self).deleted
+        try await client.call(RPCMethods.jobDelete, JobIDParams(jobID: jobID)).deleted
     }
 
     public func verifyProcessHealth(_ jobID: String) async throws -> ProcessHealth {
-        try await client.call(RPCMethod.jobHealth, params: JobIDParams(jobID: jobID), as: ProcessHealth.self)
+        try await client.call(RPCMethods.jobHealth, JobIDParams(jobID: jobID))
     }
 
     /// A config path must name an existing .yaml/.yml file and have no `..` component.

@@ -42,7 +42,7 @@ public final class Gateway: ConductorFrontend, Sendable {
         }
         let workspaces = home.path("workspaces")
         try FileManager.default.createDirectory(atPath: workspaces, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let calls = MethodCaller(router: methods)
+        let calls = MethodCaller(methods: methods)
         let feed = JobFeed(calls: calls)
         let api = GatewayAPI(calls: calls, feed: feed, submitBase: workspaces, maxBodyBytes: maxBodyBytes, logger: logger)
         let connections = ConnectionTable(limits: limits)

@@ -7,12 +7,12 @@ import MarianneProtocol
 
 /// Calls the conductor's methods in process, as a socket client would.
 struct MethodCaller: Sendable {
-    let router: MarianneConductor.MethodTable
+    let methods: MarianneConductor.MethodTable
 
     func call<P: Codable & Sendable, R: Codable & Sendable>(
-        _ method: String, _ params: P, as: R.Type = R.self, writer: any LineWriter = DiscardingWriter()
+        _ method: RPCMethodDescriptor<P, R>, _ params: P, writer: any LineWriter = DiscardingWriter()
     ) async throws(RPCError) -> R {
-        try await router.invoke(method, params, as: R.self, context: RequestContext(peer: nil, writer: writer))
+        try await methods.invoke(method, params, context: RequestContext(peer: nil, writer: writer))
     }
 }
 
@@ -34,7 +34,7 @@ struct GatewayAPI: Sendable {
     func register(on router: Hummingbird.Router<Context>) {
         StatusPage.register(on: router)
         router.get("/api/conductor") { _, _ in
-            JSONResponse.make(try await calls.call(RPCMethod.conductorStatus, Empty(), as: ConductorStatusResult.self))
+            JSONResponse.make(try await calls.call(RPCMethods.conductorStatus, Empty()))
         }
         router.get("/api/jobs") { request, _ in
             let query = Query(request)
@@ -42,34 +42,34 @@ struct GatewayAPI: Sendable {
                 status: try query.statuses(), name: query.string("name"), limit: try query.int("limit", in: 1...1000),
                 cursor: try query.int("cursor", in: 0...Int.max), all: try query.bool("all")
             )
-            return JSONResponse.make(try await calls.call(RPCMethod.jobList, params, as: ListResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobList, params))
         }
         router.get("/api/jobs/running") { _, _ in
             let params = ListParams(status: [.running], limit: 1000)
-            return JSONResponse.make(try await calls.call(RPCMethod.jobList, params, as: ListResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobList, params))
         }
         router.post("/api/jobs") { request, context in
             try await submit(request, context: context)
         }
         router.get("/api/jobs/{id}") { _, context in
             let id = try jobID(context)
-            return JSONResponse.make(try await calls.call(RPCMethod.jobStatus, JobIDParams(jobID: id), as: JobStatusResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobStatus, JobIDParams(jobID: id)))
         }
         router.delete("/api/jobs/{id}") { _, context in
             let id = try jobID(context)
-            return JSONResponse.make(try await calls.call(RPCMethod.jobDelete, JobIDParams(jobID: id), as: DeleteResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobDelete, JobIDParams(jobID: id)))
         }
         router.post("/api/jobs/{id}/pause") { request, context in
             let params = PauseParams(jobID: try jobID(context), now: try Query(request).bool("now"))
-            return JSONResponse.make(try await calls.call(RPCMethod.jobPause, params, as: JobActionResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobPause, params))
         }
         router.post("/api/jobs/{id}/resume") { request, context in
             let params = ResumeParams(jobID: try jobID(context), reload: try Query(request).bool("reload"))
-            return JSONResponse.make(try await calls.call(RPCMethod.jobResume, params, as: JobActionResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobResume, params))
         }
         router.post("/api/jobs/{id}/cancel") { _, context in
             let params = JobIDParams(jobID: try jobID(context))
-            return JSONResponse.make(try await calls.call(RPCMethod.jobCancel, params, as: JobActionResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobCancel, params))
         }
         router.get("/api/jobs/{id}/logs") { request, context in
             let query = Query(request)
@@ -77,11 +77,11 @@ struct GatewayAPI: Sendable {
                 jobID: try jobID(context), tail: try query.int("tail", in: 0...1_000_000),
                 since: try query.int("since", in: 0...Int.max), level: try query.level()
             )
-            return JSONResponse.make(try await calls.call(RPCMethod.jobLogs, params, as: LogsResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobLogs, params))
         }
         router.get("/api/jobs/{id}/results") { _, context in
             let params = JobIDParams(jobID: try jobID(context))
-            return JSONResponse.make(try await calls.call(RPCMethod.jobResults, params, as: ResultsResult.self))
+            return JSONResponse.make(try await calls.call(RPCMethods.jobResults, params))
         }
         router.ws("/api/ws") { request, _ in
             // A client that offered subprotocols must get one of them back.
@@ -116,7 +116,7 @@ struct GatewayAPI: Sendable {
             configContent: yaml, workspace: workspace, startSheet: try query.int("start_sheet", in: 1...1_000_000),
             id: query.string("id"), baseDirectory: submitBase
         )
-        let result = try await calls.call(RPCMethod.jobSubmit, params, as: SubmitResult.self)
+        let result = try await calls.call(RPCMethods.jobSubmit, params)
         var response = JSONResponse.make(result, status: .created)
         response.headers[.location] = "/api/jobs/\(result.jobID)"
         return response

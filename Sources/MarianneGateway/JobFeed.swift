@@ -81,7 +81,7 @@ actor JobFeed {
     }
 
     private func read() async {
-        guard let list = try? await calls.call(RPCMethod.jobList, ListParams(limit: Self.listLimit), as: ListResult.self) else { return }
+        guard let list = try? await calls.call(RPCMethods.jobList, ListParams(limit: Self.listLimit)) else { return }
         var current: [String: JobSummary] = [:]
         for job in list.jobs { current[job.jobID] = job }
         var events: [Event] = []
@@ -91,7 +91,7 @@ actor JobFeed {
         // A job missing from the page may only have aged out of it; only a deleted one is removed.
         for id in known.keys where current[id] == nil {
             do {
-                _ = try await calls.call(RPCMethod.jobStatus, JobIDParams(jobID: id), as: JobStatusResult.self)
+                _ = try await calls.call(RPCMethods.jobStatus, JobIDParams(jobID: id))
             } catch where error.knownCode == .jobNotFound {
                 events.append(.removed(id))
             } catch {}

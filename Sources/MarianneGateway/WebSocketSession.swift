@@ -56,14 +56,14 @@ actor WebSocketSession {
             case "run_job": try await runJob(command)
             case "reconnect_job": try await reconnectJob(command)
             case "cancel_job":
-                let result = try await calls.call(RPCMethod.jobCancel, JobIDParams(jobID: try command.requireJobID()), as: JobActionResult.self)
+                let result = try await calls.call(RPCMethods.jobCancel, JobIDParams(jobID: try command.requireJobID()))
                 await sender.send("job_action", requestID: requestID, Action(action: "cancel", result: result))
             case "pause_job":
                 let params = PauseParams(jobID: try command.requireJobID(), now: command.now)
-                let result = try await calls.call(RPCMethod.jobPause, params, as: JobActionResult.self)
+                let result = try await calls.call(RPCMethods.jobPause, params)
                 await sender.send("job_action", requestID: requestID, Action(action: "pause", result: result))
             case "resume_job":
-                let result = try await calls.call(RPCMethod.jobResume, ResumeParams(jobID: try command.requireJobID()), as: JobActionResult.self)
+                let result = try await calls.call(RPCMethods.jobResume, ResumeParams(jobID: try command.requireJobID()))
                 await sender.send("job_action", requestID: requestID, Action(action: "resume", result: result))
             case "unfollow_job":
                 let jobID = try command.requireJobID()
@@ -93,7 +93,7 @@ actor WebSocketSession {
             throw GatewayError(.badRequest, "invalid_request", "workspace must be an absolute path")
         }
         let params = SubmitParams(configContent: score, workspace: command.workspace, id: command.id, baseDirectory: submitBase)
-        let result = try await calls.call(RPCMethod.jobSubmit, params, as: SubmitResult.self)
+        let result = try await calls.call(RPCMethods.jobSubmit, params)
         await sender.send("job_started", requestID: command.requestID, result)
         if command.follow != false { stream(result.jobID, since: 0) }
     }
@@ -105,7 +105,7 @@ actor WebSocketSession {
         let jobID = try command.requireJobID()
         var since = command.lastSeq ?? 0
         guard since >= 0 else { throw GatewayError(.badRequest, "invalid_request", "last_seq must be 0 or more") }
-        let current = try await calls.call(RPCMethod.jobLogs, LogsParams(jobID: jobID, tail: 0), as: LogsResult.self)
+        let current = try await calls.call(RPCMethods.jobLogs, LogsParams(jobID: jobID, tail: 0))
         let reset = since > current.lastSeq
         if reset { since = 0 }
         let reply = Reconnected(jobID: jobID, status: current.status, lastSeq: since, reset: reset ? true : nil)
@@ -119,7 +119,7 @@ actor WebSocketSession {
         streams[jobID] = Task {
             let params = LogsParams(jobID: jobID, since: since, follow: true)
             do {
-                let result = try await calls.call(RPCMethod.jobLogs, params, as: LogsResult.self, writer: LogForwarder(sender: sender))
+                let result = try await calls.call(RPCMethods.jobLogs, params, writer: LogForwarder(sender: sender))
                 guard !Task.isCancelled else { return }
                 await sender.send("job_ended", requestID: nil, Ended(jobID: jobID, status: result.status, error: result.error, lastSeq: result.lastSeq))
             } catch let error as RPCError {

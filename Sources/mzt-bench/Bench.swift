@@ -37,13 +37,13 @@ final class Bench {
 
     /// Submit and wait until completed, through the client library.
     func runJob(_ client: DaemonClient, path: String, id: String) async throws {
-        _ = try await client.call(RPCMethod.jobSubmit, params: SubmitParams(configPath: path, id: id), as: SubmitResult.self)
-        let done = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: id), as: WaitResult.self, timeout: 600)
+        _ = try await client.call(RPCMethods.jobSubmit, SubmitParams(configPath: path, id: id))
+        let done = try await client.call(RPCMethods.jobWait, WaitParams(jobID: id), timeout: 600)
         guard done.job.status == .completed else { throw BenchError("job \(id) ended \(done.job.status.rawValue)") }
     }
 
     func rss(_ client: DaemonClient) async throws -> Double {
-        Double(try await client.call(RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self).rssBytes) / 1_048_576
+        Double(try await client.call(RPCMethods.conductorStatus, Empty()).rssBytes) / 1_048_576
     }
 
     func conductorFigures(count: (Int) -> Int) async throws -> [Figure] {
@@ -76,7 +76,7 @@ final class Bench {
         }
         figures.append(Figure.samples("mzt submit, whole process", submits, target: "-"))
         for i in 0..<submits.count {
-            _ = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: "submit-\(i)"), as: WaitResult.self, timeout: 600)
+            _ = try await client.call(RPCMethods.jobWait, WaitParams(jobID: "submit-\(i)"), timeout: 600)
         }
         var singles: [Double] = []
         for i in 0..<count(50) {
@@ -98,10 +98,10 @@ final class Bench {
         let batch = count(1000)
         let batchTime = try await Measure.time {
             for i in 0..<batch {
-                _ = try await client.call(RPCMethod.jobSubmit, params: SubmitParams(configPath: one, id: "batch-\(i)"), as: SubmitResult.self)
+                _ = try await client.call(RPCMethods.jobSubmit, SubmitParams(configPath: one, id: "batch-\(i)"))
             }
             for i in 0..<batch {
-                _ = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: "batch-\(i)"), as: WaitResult.self, timeout: 600)
+                _ = try await client.call(RPCMethods.jobWait, WaitParams(jobID: "batch-\(i)"), timeout: 600)
             }
         }
         let rate = Double(batch) / batchTime
@@ -123,11 +123,11 @@ final class Bench {
         }
         let finished = count(10_000)
         for i in 0..<finished {
-            _ = try await client.call(RPCMethod.jobSubmit, params: SubmitParams(configPath: one, id: "fill-\(i)"), as: SubmitResult.self)
+            _ = try await client.call(RPCMethods.jobSubmit, SubmitParams(configPath: one, id: "fill-\(i)"))
         }
-        _ = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: "fill-\(finished - 1)"), as: WaitResult.self, timeout: 600)
+        _ = try await client.call(RPCMethods.jobWait, WaitParams(jobID: "fill-\(finished - 1)"), timeout: 600)
         for i in stride(from: 0, to: finished, by: 997) {
-            _ = try await client.call(RPCMethod.jobWait, params: WaitParams(jobID: "fill-\(i)"), as: WaitResult.self, timeout: 600)
+            _ = try await client.call(RPCMethods.jobWait, WaitParams(jobID: "fill-\(i)"), timeout: 600)
         }
         let fullRSS = try await rss(client)
         let fullList = (0..<count(50)).map { _ in Measure.time { Measure.run(mzt, ["list"], environment: env) } }
