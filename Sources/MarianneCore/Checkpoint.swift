@@ -12,7 +12,7 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
     /// `score` or `module`.
     public var kind: String
     public var status: JobStatus
-    /// SHA-256 (hex) of the config snapshot.
+    /// FNV-1a (64 bit, hex) of the config snapshot: it detects change, nothing more.
     public var configHash: String
     /// The score YAML (or module request JSON) the job runs with.
     public var configSnapshot: String
