@@ -2,7 +2,7 @@ SWIFT ?= swift
 BIN := .build/debug/mzt
 DEMO_HOME ?= /tmp/mzt-demo-home
 
-.PHONY: build release test test-deps demo clean docs install bench bench-peers reliability
+.PHONY: build release test test-deps demo clean docs install bench bench-peers reliability fmt fmt-check
 
 build:
 	$(SWIFT) build
@@ -42,6 +42,14 @@ demo: build
 	@echo "== mzt list"; MZT_HOME=$(DEMO_HOME) $(BIN) list
 	@echo "== workspace"; ls /tmp/mzt-demo/hello-ws; cat /tmp/mzt-demo/hello-ws/greeting.txt
 	@echo "== mzt stop"; MZT_HOME=$(DEMO_HOME) $(BIN) stop --yes
+
+## Formats the sources in place with swift-format (settings in .swift-format).
+fmt:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
+
+## Lists what `make fmt` would change, without changing anything.
+fmt-check:
+	$(SWIFT) format lint --recursive --parallel Sources Tests Package.swift
 
 install: release
 	install -m 0755 .build/release/mzt .build/release/mzt-conductor /usr/local/bin/
