@@ -30,42 +30,20 @@ extension Registry {
     func transition(_ id: String, from: Set<JobStatus>, to status: JobStatus, _ changes: RowChanges = .none) async throws -> Bool {
         var sets = ["status = ?"]
         var arguments: [(any DatabaseValueConvertible)?] = [status.rawValue]
-        if let started = changes.startedAtIfUnset {
-            sets.append("started_at = COALESCE(started_at, ?)")
-            arguments.append(started)
+        func set(_ assignment: String, _ value: (any DatabaseValueConvertible)??) {
+            guard let value else { return }
+            sets.append(assignment)
+            arguments.append(value)
         }
-        if let finished = changes.finishedAt {
-            sets.append("finished_at = ?")
-            arguments.append(finished)
-        }
-        if let error = changes.error {
-            sets.append("error = ?")
-            arguments.append(error)
-        }
-        if let current = changes.currentSheet {
-            sets.append("current_sheet = ?")
-            arguments.append(current)
-        }
-        if let completed = changes.completedSheets {
-            sets.append("completed_sheets = ?")
-            arguments.append(completed)
-        }
-        if let total = changes.totalSheets {
-            sets.append("total_sheets = ?")
-            arguments.append(total)
-        }
-        if let pid = changes.pid {
-            sets.append("pid = ?")
-            arguments.append(pid)
-        }
-        if let snapshot = changes.configSnapshot {
-            sets.append("config_snapshot = ?")
-            arguments.append(snapshot)
-        }
-        if let crashes = changes.crashCount {
-            sets.append("crash_count = ?")
-            arguments.append(crashes)
-        }
+        set("started_at = COALESCE(started_at, ?)", changes.startedAtIfUnset.map { $0 })
+        set("finished_at = ?", changes.finishedAt.map { $0 })
+        set("error = ?", changes.error.map { $0 })
+        set("current_sheet = ?", changes.currentSheet.map { $0 })
+        set("completed_sheets = ?", changes.completedSheets.map { $0 })
+        set("total_sheets = ?", changes.totalSheets.map { $0 })
+        set("pid = ?", changes.pid.map { $0 })
+        set("config_snapshot = ?", changes.configSnapshot.map { $0 })
+        set("crash_count = ?", changes.crashCount.map { $0 })
         let allowed = from.map(\.rawValue).sorted()
         arguments.append(id)
         arguments.append(contentsOf: allowed.map { $0 as (any DatabaseValueConvertible)? })
