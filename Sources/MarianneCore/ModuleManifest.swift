@@ -69,7 +69,11 @@ public struct ModuleParameter: Codable, Sendable, Equatable {
         guard case .string(let text) = value, type != .string else { return value }
         switch type {
         case .integer: return Int(text).map(JSONValue.int) ?? value
-        case .number: return Double(text).map { $0 == $0.rounded() && !text.contains(".") ? .int(Int($0)) : .double($0) } ?? value
+        case .number:
+            // Non-finite numbers ("inf", "1e400") stay text and fail the type check.
+            guard let number = Double(text), number.isFinite else { return value }
+            if let exact = Int(exactly: number), !text.contains("."), !text.lowercased().contains("e") { return .int(exact) }
+            return .double(number)
         case .boolean: return ["true": JSONValue.bool(true), "false": .bool(false)][text.lowercased()] ?? value
         case .object, .array:
             return (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? value
@@ -84,7 +88,7 @@ public struct ModuleParameter: Codable, Sendable, Equatable {
              (.object, .object), (.array, .array):
             return true
         case (.integer, .double(let number)):
-            return number == number.rounded()
+            return number.isFinite && number == number.rounded()
         default:
             return false
         }

@@ -14,13 +14,31 @@ public struct Score: Sendable, Equatable {
     public var parallel: ParallelConfig
     public var maxDurationSeconds: Double?
     public var pauseBetweenSheetsSeconds: Double
+    /// The hooks the conductor runs today (`{run_command: ...}`, `{run_job: ...}`).
     public var onSuccess: [Hook]
+    /// Every `on_success` hook in Marianne's model, both forms, with all their options.
+    public var postSuccessHooks: [PostSuccessHook]
+    public var concert: ConcertConfig
+    /// The score-level instrument as written (a profile name or a key of `instruments`).
+    public var instrument: String?
+    /// Score-level instrument settings (`instrument_config`).
+    public var instrumentConfig: [String: JSONValue]
+    public var instrumentFallbacks: [String]
+    /// Named instruments of this score (`instruments:`).
+    public var instruments: [String: InstrumentDefinition]
+    /// Movement (stage) number -> its declaration.
+    public var movements: [Int: Movement]
+    /// Outputs and files of earlier sheets for later prompts; nil when not configured.
+    public var crossSheet: CrossSheetConfig?
 
     public init(
-        name: String, description: String? = nil, workspace: String, backend: BackendConfig = BackendConfig(),
+        name: String, description: String? = nil, workspace: String = "./workspace", backend: BackendConfig = BackendConfig(),
         sheet: SheetConfig = SheetConfig(), prompt: PromptConfig = PromptConfig(), validations: [ValidationRule] = [],
         retry: RetryPolicy = RetryPolicy(), parallel: ParallelConfig = ParallelConfig(), maxDurationSeconds: Double? = nil,
-        pauseBetweenSheetsSeconds: Double = 0, onSuccess: [Hook] = []
+        pauseBetweenSheetsSeconds: Double = 0, onSuccess: [Hook] = [], postSuccessHooks: [PostSuccessHook] = [],
+        concert: ConcertConfig = ConcertConfig(), instrument: String? = nil, instrumentConfig: [String: JSONValue] = [:],
+        instrumentFallbacks: [String] = [], instruments: [String: InstrumentDefinition] = [:], movements: [Int: Movement] = [:],
+        crossSheet: CrossSheetConfig? = nil
     ) {
         self.name = name
         self.description = description
@@ -34,6 +52,14 @@ public struct Score: Sendable, Equatable {
         self.maxDurationSeconds = maxDurationSeconds
         self.pauseBetweenSheetsSeconds = pauseBetweenSheetsSeconds
         self.onSuccess = onSuccess
+        self.postSuccessHooks = postSuccessHooks
+        self.concert = concert
+        self.instrument = instrument
+        self.instrumentConfig = instrumentConfig
+        self.instrumentFallbacks = instrumentFallbacks
+        self.instruments = instruments
+        self.movements = movements
+        self.crossSheet = crossSheet
     }
 }
 
@@ -44,8 +70,10 @@ public enum BackendType: String, Sendable, Equatable, CaseIterable {
 
 public struct BackendConfig: Sendable, Equatable {
     public var type: BackendType
-    /// Per-attempt timeout in seconds; nil = none.
+    /// Per-attempt timeout in seconds (Marianne's default: 1800); nil = none.
     public var timeoutSeconds: Double?
+    /// Sheet number -> timeout (`timeout_overrides`, then `sheet_overrides.N.timeout_seconds`).
+    public var timeoutOverrides: [Int: Double]
     public var env: [String: String]
     /// Relative to the workspace; nil = the workspace.
     public var workingDirectory: String?
@@ -62,13 +90,14 @@ public struct BackendConfig: Sendable, Equatable {
     public var streamOutput: Bool
 
     public init(
-        type: BackendType = .command, timeoutSeconds: Double? = nil, env: [String: String] = [:],
+        type: BackendType = .command, timeoutSeconds: Double? = BackendConfig.defaultTimeoutSeconds, timeoutOverrides: [Int: Double] = [:], env: [String: String] = [:],
         workingDirectory: String? = nil, cliArgs: [String] = [], executable: String? = nil,
         rateLimitPatterns: [String] = BackendConfig.defaultRateLimitPatterns, rateLimitWaitSeconds: Double = 60,
         streamOutput: Bool = false
     ) {
         self.type = type
         self.timeoutSeconds = timeoutSeconds
+        self.timeoutOverrides = timeoutOverrides
         self.env = env
         self.workingDirectory = workingDirectory
         self.cliArgs = cliArgs
@@ -79,6 +108,13 @@ public struct BackendConfig: Sendable, Equatable {
     }
 
     public static let defaultRateLimitPatterns = ["(?i)rate limit", "(?i)usage limit", "(?i)too many requests"]
+    /// Marianne's `backend.timeout_seconds` default: 30 minutes.
+    public static let defaultTimeoutSeconds: Double = 1800
+
+    /// The timeout of one sheet: its override, else the backend's.
+    public func timeoutSeconds(forSheet number: Int) -> Double? {
+        timeoutOverrides[number] ?? timeoutSeconds
+    }
 }
 
 public struct SheetConfig: Sendable, Equatable {
@@ -88,15 +124,51 @@ public struct SheetConfig: Sendable, Equatable {
     public var startItem: Int
     /// Sheet (or, with fan-out, stage) number -> numbers it depends on.
     public var dependencies: [Int: [Int]]
-    /// Stage number -> instance count. Requires `size: 1`.
+    /// Stage number -> instance count (with `movements.N.voices`). Requires `size: 1`.
     public var fanOut: [Int: Int]
+    /// Sheet number -> label for people.
+    public var descriptions: [Int: String]
+    /// Sheet number -> expression; the sheet is skipped when it is true (stage-keyed with fan-out
+    /// in the YAML; stored per concrete sheet).
+    public var skipWhen: [Int: String]
+    /// Sheet number -> command; exit 0 skips the sheet (stored per concrete sheet).
+    public var skipWhenCommand: [Int: SkipWhenCommand]
+    /// Files injected into every sheet's prompt.
+    public var prelude: [InjectionItem]
+    /// Sheet number -> files injected into that sheet's prompt.
+    public var cadenzas: [Int: [InjectionItem]]
+    /// Sheet number -> extra prompt text for that sheet.
+    public var promptExtensions: [Int: [String]]
+    /// Sheet number -> instrument name (highest precedence).
+    public var perSheetInstruments: [Int: String]
+    public var perSheetInstrumentConfig: [Int: [String: JSONValue]]
+    /// Sheet number -> fallback chain; replaces inherited chains (empty disables them).
+    public var perSheetFallbacks: [Int: [String]]
+    /// Instrument name -> its sheets.
+    public var instrumentMap: [String: [Int]]
 
-    public init(size: Int = 1, totalItems: Int = 1, startItem: Int = 1, dependencies: [Int: [Int]] = [:], fanOut: [Int: Int] = [:]) {
+    public init(
+        size: Int = 1, totalItems: Int = 1, startItem: Int = 1, dependencies: [Int: [Int]] = [:], fanOut: [Int: Int] = [:],
+        descriptions: [Int: String] = [:], skipWhen: [Int: String] = [:], skipWhenCommand: [Int: SkipWhenCommand] = [:],
+        prelude: [InjectionItem] = [], cadenzas: [Int: [InjectionItem]] = [:], promptExtensions: [Int: [String]] = [:],
+        perSheetInstruments: [Int: String] = [:], perSheetInstrumentConfig: [Int: [String: JSONValue]] = [:],
+        perSheetFallbacks: [Int: [String]] = [:], instrumentMap: [String: [Int]] = [:]
+    ) {
         self.size = size
         self.totalItems = totalItems
         self.startItem = startItem
         self.dependencies = dependencies
         self.fanOut = fanOut
+        self.descriptions = descriptions
+        self.skipWhen = skipWhen
+        self.skipWhenCommand = skipWhenCommand
+        self.prelude = prelude
+        self.cadenzas = cadenzas
+        self.promptExtensions = promptExtensions
+        self.perSheetInstruments = perSheetInstruments
+        self.perSheetInstrumentConfig = perSheetInstrumentConfig
+        self.perSheetFallbacks = perSheetFallbacks
+        self.instrumentMap = instrumentMap
     }
 }
 
@@ -105,8 +177,20 @@ public struct PromptConfig: Sendable, Equatable {
     public var template: String
     public var templateFile: String?
     public var variables: [String: TemplateValue]
+    /// Text the template can use as `{{ stakes }}` ("" when absent).
+    public var stakes: String?
+    /// Text the template can use as `{{ thinking_method }}` ("" when absent).
+    public var thinkingMethod: String?
+    /// Extra prompt text for every sheet, added after the rendered template.
+    public var promptExtensions: [String]
 
-    public init(template: String = "", templateFile: String? = nil, variables: [String: TemplateValue] = [:]) {
+    public init(
+        template: String = "", templateFile: String? = nil, variables: [String: TemplateValue] = [:], stakes: String? = nil,
+        thinkingMethod: String? = nil, promptExtensions: [String] = []
+    ) {
+        self.stakes = stakes
+        self.thinkingMethod = thinkingMethod
+        self.promptExtensions = promptExtensions
         self.template = template
         self.templateFile = templateFile
         self.variables = variables
@@ -138,15 +222,28 @@ public struct ValidationRule: Sendable, Equatable {
     public var path: String?
     /// Substring (content_contains) or regular expression (content_regex).
     public var pattern: String?
-    /// Shell command with placeholders, values shell-quoted (command_succeeds).
+    /// Shell command with placeholders (command_succeeds); see `ShellSubstitution`.
     public var command: String?
     public var description: String?
     public var stage: Int
+    /// Seconds a command may run (Marianne's default: 3600).
     public var timeoutSeconds: Double
+    /// When the rule applies, e.g. `sheet_num >= 2 and stage == 3`; see `ValidationCondition`.
+    /// `sheet: N` becomes `sheet_num == N` when no condition is given.
+    public var condition: String?
+    /// The `sheet:` shorthand as written.
+    public var sheet: Int?
+    /// Directory a command runs in (placeholders expanded; default the workspace).
+    public var workingDirectory: String?
+    /// Extra checks of a failing rule (filesystem races), `retryDelayMilliseconds` apart.
+    public var retryCount: Int
+    public var retryDelayMilliseconds: Int
 
     public init(
         type: ValidationType, path: String? = nil, pattern: String? = nil, command: String? = nil,
-        description: String? = nil, stage: Int = 1, timeoutSeconds: Double = 30
+        description: String? = nil, stage: Int = 1, timeoutSeconds: Double = ValidationRule.defaultTimeoutSeconds,
+        condition: String? = nil, sheet: Int? = nil, workingDirectory: String? = nil, retryCount: Int = 3,
+        retryDelayMilliseconds: Int = 200
     ) {
         self.type = type
         self.path = path
@@ -155,136 +252,13 @@ public struct ValidationRule: Sendable, Equatable {
         self.description = description
         self.stage = stage
         self.timeoutSeconds = timeoutSeconds
-    }
-}
-
-public struct RetryPolicy: Sendable, Equatable {
-    public var maxRetries: Int
-    public var baseDelaySeconds: Double
-    public var maxDelaySeconds: Double
-    public var exponentialBase: Double
-    public var jitter: Bool
-
-    public init(maxRetries: Int = 0, baseDelaySeconds: Double = 1, maxDelaySeconds: Double = 60, exponentialBase: Double = 2, jitter: Bool = false) {
-        self.maxRetries = maxRetries
-        self.baseDelaySeconds = baseDelaySeconds
-        self.maxDelaySeconds = maxDelaySeconds
-        self.exponentialBase = exponentialBase
-        self.jitter = jitter
+        self.condition = condition ?? sheet.map { "sheet_num == \($0)" }
+        self.sheet = sheet
+        self.workingDirectory = workingDirectory
+        self.retryCount = retryCount
+        self.retryDelayMilliseconds = retryDelayMilliseconds
     }
 
-    /// Delay before retry number `retry` (1-based): base * exponentialBase^(retry-1), capped,
-    /// with up to 25% random jitter when enabled.
-    public func delay(beforeRetry retry: Int) -> Double {
-        let raw = baseDelaySeconds * pow(exponentialBase, Double(max(0, retry - 1)))
-        let capped = min(raw, maxDelaySeconds)
-        guard jitter else { return capped }
-        return capped * Double.random(in: 0.75...1.0)
-    }
-}
-
-public struct ParallelConfig: Sendable, Equatable {
-    /// Independent sheets of one job run at the same time up to this many.
-    public var maxConcurrent: Int
-
-    public init(maxConcurrent: Int = 1) {
-        self.maxConcurrent = maxConcurrent
-    }
-}
-
-/// Something run once the job completes.
-public enum Hook: Sendable, Equatable {
-    /// A shell command run in the workspace.
-    case runCommand(String)
-    /// Another score submitted to the conductor (path relative to the score file).
-    case runJob(String)
-}
-
-/// One concrete sheet after expansion of size/total_items/fan_out.
-public struct PlannedSheet: Sendable, Equatable {
-    public var number: Int
-    public var startItem: Int
-    public var endItem: Int
-    public var dependencies: [Int]
-    /// The stage this sheet belongs to (equals `number` without fan-out).
-    public var stage: Int
-    /// 1-based instance within a fanned-out stage (1 without fan-out).
-    public var instance: Int
-    /// Number of instances of this sheet's stage (1 without fan-out).
-    public var fanCount: Int
-
-    public init(number: Int, startItem: Int, endItem: Int, dependencies: [Int], stage: Int, instance: Int = 1, fanCount: Int = 1) {
-        self.number = number
-        self.startItem = startItem
-        self.endItem = endItem
-        self.dependencies = dependencies
-        self.stage = stage
-        self.instance = instance
-        self.fanCount = fanCount
-    }
-}
-
-/// A validated score with its resolved paths and concrete sheet plan.
-public struct LoadedScore: Sendable, Equatable {
-    public var score: Score
-    /// The YAML text it was loaded from (becomes the checkpoint's config snapshot).
-    public var source: String
-    /// Absolute path of the score file, when it came from one.
-    public var path: String?
-    /// Absolute workspace directory.
-    public var workspace: String
-    public var sheets: [PlannedSheet]
-    /// Keys accepted but ignored (Python Marianne keys we do not implement), deprecations.
-    public var warnings: [ScoreProblem]
-
-    public init(score: Score, source: String, path: String?, workspace: String, sheets: [PlannedSheet], warnings: [ScoreProblem]) {
-        self.score = score
-        self.source = source
-        self.path = path
-        self.workspace = workspace
-        self.sheets = sheets
-        self.warnings = warnings
-    }
-}
-
-/// One problem found in a score, with a stable code and its place in the YAML.
-public struct ScoreProblem: Sendable, Equatable, Codable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Codable { case error, warning }
-
-    public var code: String
-    public var message: String
-    public var line: Int?
-    public var column: Int?
-    public var hint: String?
-    public var severity: Severity
-
-    public init(code: String, message: String, line: Int? = nil, column: Int? = nil, hint: String? = nil, severity: Severity = .error) {
-        self.code = code
-        self.message = message
-        self.line = line
-        self.column = column
-        self.hint = hint
-        self.severity = severity
-    }
-
-    public var description: String {
-        var text = "\(code)"
-        if let line { text += " line \(line)" + (column.map { ", column \($0)" } ?? "") }
-        text += ": \(message)"
-        if let hint { text += " (\(hint))" }
-        return text
-    }
-}
-
-/// Thrown by `ScoreLoader` when a score has errors; carries every problem found.
-public struct ScoreValidationError: Error, Sendable, CustomStringConvertible {
-    public var problems: [ScoreProblem]
-
-    public init(problems: [ScoreProblem]) {
-        self.problems = problems
-    }
-
-    public var description: String {
-        problems.map(\.description).joined(separator: "\n")
-    }
+    /// Marianne's timeout for validation commands: one hour.
+    public static let defaultTimeoutSeconds: Double = 3600
 }

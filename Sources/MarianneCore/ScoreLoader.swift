@@ -17,23 +17,38 @@ public enum ScoreLoader {
     static let maxAliases = 100
 
     /// Loads and validates a score file. Throws `ScoreReadError` or `ScoreValidationError`.
-    public static func load(path: String, workspaceOverride: String? = nil) throws -> LoadedScore {
+    /// Unless `planning`, a score whose instruments cannot run here is refused too.
+    public static func load(path: String, workspaceOverride: String? = nil, planning: Bool = false) throws -> LoadedScore {
         let text = try read(path: path)
-        return try load(yaml: text, baseDirectory: (path as NSString).deletingLastPathComponent, path: path, workspaceOverride: workspaceOverride)
+        return try load(yaml: text, baseDirectory: directory(of: path), path: path, workspaceOverride: workspaceOverride, planning: planning)
     }
 
     /// Loads and validates score text; relative paths resolve against `baseDirectory`.
-    public static func load(yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil) throws -> LoadedScore {
+    public static func load(yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil, planning: Bool = false) throws -> LoadedScore {
         let (loaded, problems) = check(yaml: yaml, baseDirectory: baseDirectory, path: path, workspaceOverride: workspaceOverride)
         guard let loaded, !problems.contains(where: { $0.severity == .error }) else {
             throw ScoreValidationError(problems: problems)
         }
+        if !planning, !loaded.runBlockers.isEmpty {
+            throw ScoreValidationError(problems: loaded.runBlockers.map { problem in
+                var refused = problem
+                refused.severity = .error
+                refused.hint = (problem.hint.map { $0 + "; " } ?? "") + "mzt validate and mzt submit --dry-run still show the plan"
+                return refused
+            })
+        }
         return loaded
+    }
+
+    /// The directory relative paths of a score file resolve against: its real parent (links
+    /// followed, as Marianne does).
+    public static func directory(of path: String) -> String {
+        (RealPath.resolve(path) as NSString).deletingLastPathComponent
     }
 
     /// Every problem (errors and warnings) and, when there is no error, the loaded score.
     public static func check(yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil) -> (LoadedScore?, [ScoreProblem]) {
-        if let hostile = hostileProblem(yaml) { return (nil, [hostile]) }
+        if let hostile = YAMLGuard.problem(yaml, maxBytes: maxBytes, maxDepth: maxDepth, maxAliases: maxAliases) { return (nil, [hostile]) }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -41,32 +56,42 @@ public enum ScoreLoader {
             return (nil, [yamlProblem(error)])
         }
         guard let root else {
-            return (nil, [ScoreProblem(code: ScoreCode.missingKey, message: "the score is empty", line: 1, column: 1, hint: "a score needs at least name, workspace and prompt")])
+            return (nil, [ScoreProblem(code: ScoreCode.missingKey, message: "the score is empty", line: 1, column: 1, hint: "a score needs at least name and prompt")])
         }
-        var parser = ScoreParser(baseDirectory: baseDirectory)
-        let parsed = parser.parseScore(root)
-        guard var score = parsed else { return (nil, parser.problems) }
-        var sheets = SheetPlanner.expand(score.sheet, marks: parser.marks, problems: &parser.problems)
+        let cwd = FileManager.default.currentDirectoryPath
+        let directory = RealPath.resolve(baseDirectory, relativeTo: cwd)
+        var parser = ScoreParser(baseDirectory: directory)
+        guard var score = parser.parseScore(root) else { return (nil, ordered(parser.problems)) }
+        let plan = SheetPlanner.expand(score.sheet, marks: parser.marks, problems: &parser.problems)
+        var sheets = plan.sheets
         if sheets.isEmpty, !parser.problems.contains(where: { $0.severity == .error }) {
             sheets = [PlannedSheet(number: 1, startItem: score.sheet.startItem, endItem: score.sheet.startItem, dependencies: [], stage: 1)]
         }
+        ScoreChecks.expandStageKeys(&score, plan: plan)
         checkTemplate(score.prompt, line: parser.templateLine ?? parser.marks["prompt.template"]?.line, problems: &parser.problems)
-        if score.pauseBetweenSheetsSeconds < 0 { score.pauseBetweenSheetsSeconds = 0 }
-        let workspace: String
-        if let workspaceOverride {
-            workspace = workspaceOverride.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
-        } else {
-            workspace = score.workspace.absolutePath(relativeTo: baseDirectory)
-        }
+        ScoreChecks.checkPlaceholders(score, marks: parser.marks, problems: &parser.problems)
+        ScoreChecks.checkSheetKeys(score, sheets: sheets, marks: parser.marks, problems: &parser.problems)
+        ScoreChecks.checkSheetInstruments(score, sheets: sheets, marks: parser.marks, problems: &parser.problems, blockers: &parser.runBlockers)
+        let workspace = RealPath.resolve(workspaceOverride ?? score.workspace, relativeTo: workspaceOverride == nil ? directory : cwd)
         let errors = parser.problems.filter { $0.severity == .error }
-        guard errors.isEmpty else { return (nil, parser.problems) }
-        let loaded = LoadedScore(
-            score: score, source: yaml, path: path.map { $0.absolutePath(relativeTo: FileManager.default.currentDirectoryPath) },
-            workspace: workspace, sheets: sheets, warnings: parser.problems.filter { $0.severity == .warning }
+        guard errors.isEmpty else { return (nil, ordered(parser.problems)) }
+        var loaded = LoadedScore(
+            score: score, source: yaml, path: path.map { $0.absolutePath(relativeTo: cwd) },
+            workspace: workspace, sheets: sheets, warnings: parser.problems.filter { $0.severity == .warning }, scoreDirectory: directory
         )
-        return (loaded, parser.problems)
+        loaded.runBlockers = parser.runBlockers
+        loaded.warnings = ordered(loaded.warnings)
+        return (loaded, ordered(parser.problems))
     }
 
+    /// Problems in the order of their place in the file (those without a place last).
+    static func ordered(_ problems: [ScoreProblem]) -> [ScoreProblem] {
+        problems.enumerated().sorted { a, b in
+            let left = (a.element.line ?? Int.max, a.element.column ?? 0, a.offset)
+            let right = (b.element.line ?? Int.max, b.element.column ?? 0, b.offset)
+            return left < right
+        }.map(\.element)
+    }
 
     public static func read(path: String) throws -> String {
         var info = stat()
@@ -88,59 +113,7 @@ public enum ScoreLoader {
 
     /// Refuses input that would make the parser work too hard, before parsing it.
     static func hostileProblem(_ yaml: String) -> ScoreProblem? {
-        let bytes = yaml.utf8
-        if bytes.count > maxBytes {
-            return ScoreProblem(code: ScoreCode.hostileInput, message: "the score is \(bytes.count) bytes; scores are limited to \(maxBytes) bytes", line: 1, column: 1)
-        }
-        var line = 1
-        var column = 0
-        var flowDepth = 0
-        var indent = 0
-        var atLineStart = true
-        var aliases = 0
-        var previous: UInt8 = UInt8(ascii: " ")
-        var quote: UInt8?
-        for byte in bytes {
-            column += 1
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 0
-                indent = 0
-                atLineStart = true
-                previous = byte
-                if quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") { continue }
-                continue
-            }
-            if atLineStart {
-                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") {
-                    indent += 1
-                    if indent > maxDepth * 4 {
-                        return ScoreProblem(code: ScoreCode.hostileInput, message: "the score is nested more than \(maxDepth) levels deep", line: line, column: column)
-                    }
-                } else {
-                    atLineStart = false
-                }
-            }
-            if let open = quote {
-                if byte == open { quote = nil }
-            } else if byte == UInt8(ascii: "\"") || (byte == UInt8(ascii: "'") && (previous == UInt8(ascii: " ") || previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{") || previous == UInt8(ascii: ","))) {
-                quote = byte
-            } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
-                flowDepth += 1
-                if flowDepth > maxDepth {
-                    return ScoreProblem(code: ScoreCode.hostileInput, message: "the score is nested more than \(maxDepth) levels deep", line: line, column: column)
-                }
-            } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
-                flowDepth = max(0, flowDepth - 1)
-            } else if byte == UInt8(ascii: "*"), previous == UInt8(ascii: " ") || previous == UInt8(ascii: "[") || previous == UInt8(ascii: ",") || previous == UInt8(ascii: "-") {
-                aliases += 1
-                if aliases > maxAliases {
-                    return ScoreProblem(code: ScoreCode.hostileInput, message: "the score uses more than \(maxAliases) YAML aliases", line: line, column: column, hint: "aliases can expand exponentially; write the values out")
-                }
-            }
-            previous = byte
-        }
-        return nil
+        YAMLGuard.problem(yaml, maxBytes: maxBytes, maxDepth: maxDepth, maxAliases: maxAliases)
     }
 
     static func yamlProblem(_ error: Error) -> ScoreProblem {
@@ -166,7 +139,7 @@ public enum ScoreLoader {
         let base = (line ?? 1) - 1
         do {
             let template = try Template(prompt.template)
-            let defined = ScoreKeys.builtins.union(prompt.variables.keys)
+            let defined = ScoreKeys.builtins.union(ScoreKeys.jinjaGlobals).union(prompt.variables.keys)
             for name in template.referencedVariables.subtracting(defined).sorted() {
                 problems.append(ScoreProblem(
                     code: ScoreCode.undefinedVariable, message: "the template uses undefined variable '\(name)'", line: line, column: nil,

@@ -1,6 +1,8 @@
 import Foundation
 
 /// Renders a sheet's command and expands placeholders in validation paths and commands.
+/// The conductor's entry points; the parts are `SheetPrompt`, `SheetVariables`,
+/// `SheetPlaceholders` and `ShellSubstitution`.
 public enum ScoreRenderer {
     /// The built-in template variables of a sheet.
     public static func builtins(_ sheet: PlannedSheet, totalSheets: Int, workspace: String, jobID: String) -> [String: TemplateValue] {
@@ -11,14 +13,10 @@ public enum ScoreRenderer {
         ]
     }
 
-    /// The prompt (the shell command for the command backend) of one sheet.
+    /// The prompt (the shell command for the command backend) of one sheet at its first
+    /// attempt: `SheetPrompt.render(...).text` with no earlier outputs.
     public static func renderPrompt(_ loaded: LoadedScore, sheet: PlannedSheet, jobID: String) throws -> String {
-        let template = try Template(loaded.score.prompt.template)
-        var context = loaded.score.prompt.variables
-        for (key, value) in builtins(sheet, totalSheets: loaded.sheets.count, workspace: loaded.workspace, jobID: jobID) {
-            context[key] = value
-        }
-        return try template.render(context)
+        try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID).text
     }
 
     /// Replaces `{workspace}`, `{sheet_num}`, ... With `quoteForShell`, each value is

@@ -1,0 +1,94 @@
+import Foundation
+
+/// What a score would do, sheet by sheet, without running anything: `mzt submit --dry-run`
+/// prints it, and a conductor can compute the same.
+public struct ScorePlan: Sendable, Equatable, Codable {
+    public var jobID: String
+    public var name: String
+    public var path: String?
+    public var workspace: String
+    public var backend: String
+    public var timeoutSeconds: Double?
+    public var maxConcurrent: Int
+    public var maxRetries: Int
+    public var totalSheets: Int
+    public var totalStages: Int
+    /// Whether `mzt submit` would accept the score here, and why not.
+    public var runnable: Bool
+    public var runProblems: [ScoreProblem]
+    public var warnings: [ScoreProblem]
+    public var sheets: [SheetPreview]
+
+    enum CodingKeys: String, CodingKey {
+        case name, path, workspace, backend, runnable, warnings, sheets
+        case jobID = "job_id"
+        case timeoutSeconds = "timeout_seconds"
+        case maxConcurrent = "max_concurrent"
+        case maxRetries = "max_retries"
+        case totalSheets = "total_sheets"
+        case totalStages = "total_stages"
+        case runProblems = "run_problems"
+    }
+
+    /// The plan of a loaded score for job `jobID`. Prompts are rendered as at each sheet's
+    /// first attempt (no earlier outputs); prelude and cadenza files are read now.
+    public static func make(_ loaded: LoadedScore, jobID: String) -> ScorePlan {
+        let score = loaded.score
+        return ScorePlan(
+            jobID: jobID, name: score.name, path: loaded.path, workspace: loaded.workspace, backend: score.backend.type.rawValue,
+            timeoutSeconds: score.backend.timeoutSeconds, maxConcurrent: score.parallel.maxConcurrent, maxRetries: score.retry.maxRetries,
+            totalSheets: loaded.sheets.count, totalStages: loaded.totalStages, runnable: loaded.runBlockers.isEmpty,
+            runProblems: loaded.runBlockers, warnings: loaded.warnings,
+            sheets: loaded.sheets.map { preview($0, loaded, jobID: jobID) }
+        )
+    }
+
+    static func preview(_ sheet: PlannedSheet, _ loaded: LoadedScore, jobID: String) -> SheetPreview {
+        let score = loaded.score
+        let instrument = InstrumentResolver.resolve(score, sheet: sheet)
+        var prompt: String?
+        var promptError: String?
+        var raw = instrument.backendType == .command
+        var notes: [String] = []
+        do {
+            let assembled = try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID)
+            prompt = assembled.text
+            raw = assembled.raw
+            if !raw {
+                let variables = SheetVariables.make(loaded, sheet: sheet, jobID: jobID)
+                notes = InjectionResolver.resolve(InjectionResolver.items(forSheet: sheet.number, in: score), variables: variables, workspace: loaded.workspace).notes
+            }
+        } catch {
+            promptError = "\(error)"
+        }
+        let placeholders = SheetPlaceholders(loaded, sheet: sheet, jobID: jobID)
+        let validations = score.validations.enumerated().map { index, rule in
+            validation(rule, index: index, sheet: sheet, placeholders: placeholders, workspace: loaded.workspace)
+        }
+        return SheetPreview(
+            number: sheet.number, stage: sheet.stage, instance: sheet.instance, fanCount: sheet.fanCount, movement: sheet.stage,
+            movementName: score.movements[sheet.stage]?.name, description: score.sheet.descriptions[sheet.number],
+            startItem: sheet.startItem, endItem: sheet.endItem, dependencies: sheet.dependencies, instrument: instrument.name,
+            instrumentAlias: instrument.alias, prompt: prompt, promptError: promptError, raw: raw, injectionNotes: notes,
+            skipWhen: SkipRules.expression(forSheet: sheet.number, in: score),
+            skipWhenCommand: SkipRules.command(forSheet: sheet, in: loaded, jobID: jobID), validations: validations
+        )
+    }
+
+    static func validation(_ rule: ValidationRule, index: Int, sheet: PlannedSheet, placeholders: SheetPlaceholders, workspace: String) -> ValidationPreview {
+        var path: String?
+        var pathError: String?
+        var directory: String?
+        do {
+            path = try rule.expandedPath(placeholders, workspace: workspace)
+            if rule.type == .commandSucceeds { directory = try rule.expandedWorkingDirectory(placeholders, workspace: workspace) }
+        } catch {
+            pathError = "\(error)"
+        }
+        return ValidationPreview(
+            index: index, type: rule.type.rawValue, description: rule.description, stage: rule.stage, condition: rule.condition,
+            applies: rule.applies(to: sheet, placeholders: placeholders), path: path, pathError: pathError, pattern: rule.pattern,
+            command: rule.expandedCommand(placeholders), workingDirectory: directory, timeoutSeconds: rule.timeoutSeconds
+        )
+    }
+}
