@@ -9,7 +9,7 @@ struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Submit a score to the conductor and print the job id.",
-        discussion: "Use - to read the score from standard input. --dry-run needs no conductor."
+        discussion: "Use - to read the score from standard input. --dry-run needs no conductor; with --json it prints the plan as JSON."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -41,10 +41,49 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Stream the job's log until it ends; exit 0 if it completed, 1 otherwise.")
     var follow = false
 
+    var submission: ScoreSubmission {
+        ScoreSubmission(
+            score: score, id: id, workspace: workspace, startSheet: startSheet, selfHealing: selfHealing, maxDuration: maxDuration,
+            dryRun: dryRun, wait: wait, follow: follow
+        )
+    }
+
+    func validate() throws {
+        try submission.validate()
+    }
+
     func run() async throws {
+        try await submission.run(global: global)
+    }
+}
+
+/// A score to submit (or plan), shared by `mzt submit` and `mzt run SCORE.yaml`.
+struct ScoreSubmission {
+    var score: String
+    var id: String?
+    var workspace: String?
+    var startSheet: Int?
+    var selfHealing = false
+    var maxDuration: String?
+    var dryRun = false
+    var wait = false
+    var follow = false
+
+    /// Flag values are range-checked before anything runs (exit 64).
+    func validate() throws {
+        try NumericFlags.count(startSheet, flag: "--start-sheet", in: 1...ScoreLimits.maxSheets)
+        try NumericFlags.duration(maxDuration, flag: "--max-duration", maximum: ScoreLimits.maxJobSeconds)
+    }
+
+    func run(global: GlobalOptions) async throws {
         let cwd = FileManager.default.currentDirectoryPath
-        let workspacePath = workspace.map { $0.absolutePath(relativeTo: cwd) }
-        if dryRun { return try dryRunPlan(cwd: cwd, workspace: workspacePath) }
+        let workspacePath = workspace.map { RealPath.resolve($0, relativeTo: cwd) }
+        if dryRun {
+            let loaded = try Self.loadForPlan(score, cwd: cwd, workspace: workspacePath)
+            let jobID = id ?? loaded.score.name
+            print(global.json ? Render.json(ScorePlan.make(loaded, jobID: jobID)) : PlanPrinter.render(loaded, jobID: jobID))
+            return
+        }
         var params = SubmitParams(
             workspace: workspacePath, startSheet: startSheet, selfHealing: selfHealing ? true : nil,
             maxDuration: maxDuration, id: id, baseDirectory: cwd
@@ -88,15 +127,15 @@ struct SubmitCommand: AsyncParsableCommand {
         }
     }
 
-    private func dryRunPlan(cwd: String, workspace: String?) throws {
-        let loaded: LoadedScore
+    /// Loads a score (a path or - for standard input) for a plan; problems go to standard
+    /// error with the documented exit codes.
+    static func loadForPlan(_ score: String, cwd: String, workspace: String?) throws -> LoadedScore {
         do {
             if score == "-" {
                 let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                loaded = try ScoreLoader.load(yaml: text, baseDirectory: cwd, workspaceOverride: workspace)
-            } else {
-                loaded = try ScoreLoader.load(path: score.absolutePath(relativeTo: cwd), workspaceOverride: workspace)
+                return try ScoreLoader.load(yaml: text, baseDirectory: cwd, workspaceOverride: workspace, planning: true)
             }
+            return try ScoreLoader.load(path: score.absolutePath(relativeTo: cwd), workspaceOverride: workspace, planning: true)
         } catch let error as ScoreValidationError {
             for problem in error.problems { FileHandle.standardError.write(Data("\(score): \(problem)\n".utf8)) }
             throw ExitCode(ExitCodes.invalidInput)
@@ -104,6 +143,5 @@ struct SubmitCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(ExitCodes.cannotRead)
         }
-        print(PlanPrinter.render(loaded, jobID: id ?? loaded.score.name))
     }
 }

@@ -54,7 +54,7 @@ struct ValidateCommand: ParsableCommand {
             let problem = ScoreProblem(code: "E066", message: "\(error)")
             return (Report(valid: false, path: absolute, sheets: nil, problems: [problem]), ExitCodes.cannotRead, "\(error)")
         }
-        let (loaded, problems) = ScoreLoader.check(yaml: text, baseDirectory: (absolute as NSString).deletingLastPathComponent, path: absolute)
+        let (loaded, problems) = ScoreLoader.check(yaml: text, baseDirectory: ScoreLoader.directory(of: absolute), path: absolute)
         let valid = loaded != nil && !problems.contains { $0.severity == .error }
         return (Report(valid: valid, path: absolute, sheets: loaded?.sheets.count, problems: problems), valid ? ExitCodes.ok : ExitCodes.invalidInput, nil)
     }

@@ -8,9 +8,24 @@ extension ConductorSettings {
         "max_concurrent_jobs", "cleanup_age", "kill_grace_seconds", "max_message_bytes", "shutdown_grace_seconds", "http",
         "max_log_entries_per_job",
     ]
+    /// Settings of Marianne's conductor that this one does not have: a warning, not an error.
+    static let marianneKeys: Set<String> = [
+        "config_file", "default_thinking_method", "job_timeout_seconds", "keyring", "learning", "log_file", "log_level",
+        "max_concurrent_sheets", "max_job_history", "mcp_pool", "monitor_interval_seconds", "observer", "pid_file", "preflight",
+        "profiler", "resource_limits", "shutdown_timeout_seconds", "socket", "state_backend_type", "state_db_path",
+    ]
 
     /// Reads `conductor.yaml`; a missing file gives the defaults, a bad one a clear error.
+    /// Warnings (Marianne settings this conductor ignores) go to standard error.
     public static func load(path: String) throws -> ConductorSettings {
+        var warnings: [String] = []
+        let settings = try load(path: path, warnings: &warnings)
+        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        return settings
+    }
+
+    /// Reads `conductor.yaml`, collecting warnings.
+    public static func load(path: String, warnings: inout [String]) throws -> ConductorSettings {
         var settings = ConductorSettings()
         guard let data = FileManager.default.contents(atPath: path) else { return settings }
         func fail(_ message: String) -> ConductorStartError {
@@ -60,6 +75,8 @@ extension ConductorSettings {
                 settings.maxLogEntriesPerJob = count
             case "http":
                 settings.http = try http(value, fail: { fail("http: \($0)\(line)") })
+            case _ where marianneKeys.contains(key):
+                warnings.append("\(path): \(key) is a setting of Marianne's conductor that this conductor does not have; it is ignored\(line)")
             default:
                 throw fail("unknown setting \(key)\(line); known settings: \(keys.sorted().joined(separator: ", "))")
             }
