@@ -34,16 +34,17 @@ public struct ScorePlan: Sendable, Equatable, Codable {
     /// first attempt (no earlier outputs); prelude and cadenza files are read now.
     public static func make(_ loaded: LoadedScore, jobID: String) -> ScorePlan {
         let score = loaded.score
+        let template = try? Template(score.prompt.template)
         return ScorePlan(
             jobID: jobID, name: score.name, path: loaded.path, workspace: loaded.workspace, backend: score.backend.type.rawValue,
             timeoutSeconds: score.backend.timeoutSeconds, maxConcurrent: score.parallel.maxConcurrent, maxRetries: score.retry.maxRetries,
             totalSheets: loaded.sheets.count, totalStages: loaded.totalStages, runnable: loaded.runBlockers.isEmpty,
             runProblems: loaded.runBlockers, warnings: loaded.warnings,
-            sheets: loaded.sheets.map { preview($0, loaded, jobID: jobID) }
+            sheets: loaded.sheets.map { preview($0, loaded, jobID: jobID, template: template) }
         )
     }
 
-    static func preview(_ sheet: PlannedSheet, _ loaded: LoadedScore, jobID: String) -> SheetPreview {
+    static func preview(_ sheet: PlannedSheet, _ loaded: LoadedScore, jobID: String, template: Template?) -> SheetPreview {
         let score = loaded.score
         let instrument = InstrumentResolver.resolve(score, sheet: sheet)
         var prompt: String?
@@ -51,7 +52,7 @@ public struct ScorePlan: Sendable, Equatable, Codable {
         var raw = instrument.backendType == .command
         var notes: [String] = []
         do {
-            let assembled = try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID)
+            let assembled = try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID, template: template)
             prompt = assembled.text
             raw = assembled.raw
             if !raw {

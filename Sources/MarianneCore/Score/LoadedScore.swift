@@ -42,12 +42,15 @@ public struct LoadedScore: Sendable, Equatable {
     /// Why the score cannot run here (instruments this conductor does not run); empty when it
     /// can. `ScoreLoader.load` refuses such a score unless asked for a plan.
     public var runBlockers: [ScoreProblem] = []
+    /// Stages (movements) before fan-out: Marianne's `total_stages` and `total_movements`.
+    public let totalStages: Int
 
     public init(
         score: Score, source: String, path: String?, workspace: String, sheets: [PlannedSheet], warnings: [ScoreProblem],
         scoreDirectory: String? = nil
     ) {
         self.scoreDirectory = scoreDirectory ?? path.map { ($0 as NSString).deletingLastPathComponent } ?? workspace
+        self.totalStages = Set(sheets.map(\.stage)).count
         self.score = score
         self.source = source
         self.path = path
@@ -56,8 +59,6 @@ public struct LoadedScore: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    /// Stages (movements) before fan-out: Marianne's `total_stages` and `total_movements`.
-    public var totalStages: Int { Set(sheets.map(\.stage)).count }
 
     /// The sheet with this number.
     public func sheet(_ number: Int) -> PlannedSheet? {
