@@ -53,7 +53,7 @@ if let listen = settings.http {
 }
 let conductor = Conductor(
     home: home, settings: settings,
-    makeJobService: { environment in try JobScheduler(environment: environment) },
+    makeJobEngine: { environment in try JobScheduler(environment: environment) },
     makeFrontend: makeFrontend
 )
 do {

@@ -14,7 +14,7 @@ public final class Conductor: @unchecked Sendable {
     public let home: ConductorHome
     public let settings: ConductorSettings
     private var logger: Logger
-    private let makeJobService: (@Sendable (ConductorEnvironment) async throws -> JobService?)?
+    private let makeJobEngine: (@Sendable (ConductorEnvironment) async throws -> JobEngine?)?
     private let makeFrontend: (@Sendable (ConductorEnvironment, MethodTable) async throws -> any ConductorFrontend)?
     private var frontend: (any ConductorFrontend)?
     private var logSink: LogSink?
@@ -23,25 +23,25 @@ public final class Conductor: @unchecked Sendable {
     private var files: ConductorFiles
     private let startedAt = Date()
     private let methods = MethodTable()
-    private var jobService: JobService?
+    private var jobEngine: JobEngine?
     private var shutdownContinuation: CheckedContinuation<Double?, Never>?
     private var pendingShutdown: Double??
     private var signalSources: [DispatchSourceSignal] = []
 
-    /// - Parameter makeJobService: builds the job side once the home is set up; without
+    /// - Parameter makeJobEngine: builds the job side once the home is set up; without
     ///   one, every `job.*` method answers method-not-found.
     /// - Parameter makeFrontend: starts another way in to the same methods (the HTTP
     ///   gateway) once the socket serves; failing to start it fails the start.
     public init(
         home: ConductorHome, settings: ConductorSettings, logger: Logger? = nil,
-        makeJobService: (@Sendable (ConductorEnvironment) async throws -> JobService?)? = nil,
+        makeJobEngine: (@Sendable (ConductorEnvironment) async throws -> JobEngine?)? = nil,
         makeFrontend: (@Sendable (ConductorEnvironment, MethodTable) async throws -> any ConductorFrontend)? = nil
     ) {
         self.makeFrontend = makeFrontend
         self.home = home
         self.settings = settings
         self.logger = logger ?? Logger(label: "marianne.conductor")
-        self.makeJobService = makeJobService
+        self.makeJobEngine = makeJobEngine
         self.files = ConductorFiles(home: home)
     }
 
@@ -70,9 +70,9 @@ public final class Conductor: @unchecked Sendable {
         do {
             try files.clearStaleSocket()
             let environment = ConductorEnvironment(home: home, settings: settings, logger: logger)
-            jobService = try await makeJobService?(environment)
+            jobEngine = try await makeJobEngine?(environment)
             ConductorMethods.register(on: methods, conductor: self)
-            jobService?.registerMethods(on: methods)
+            jobEngine?.registerMethods(on: methods)
             if let makeFrontend {
                 do {
                     let started = try await makeFrontend(environment, methods)
@@ -85,21 +85,21 @@ public final class Conductor: @unchecked Sendable {
             try await server.start(socketPath: home.socketPath)
         } catch {
             await lock.withLock { frontend }?.stop()
-            await jobService?.shutdown(grace: 0)
+            await jobEngine?.shutdown(grace: 0)
             files.release()
             throw error
         }
         installSignalHandlers()
         transition(to: .running)
         onReady?()
-        let recovery = Task { [jobService] in _ = await jobService?.recoverInterruptedJobs() }
+        let recovery = Task { [jobEngine] in _ = await jobEngine?.recoverInterruptedJobs() }
 
         let requestedGrace = await waitForShutdown()
         transition(to: .shuttingDown)
         await server.stopAccepting()
         await lock.withLock { frontend }?.stop()
         recovery.cancel()
-        await jobService?.shutdown(grace: requestedGrace ?? settings.shutdownGraceSeconds)
+        await jobEngine?.shutdown(grace: requestedGrace ?? settings.shutdownGraceSeconds)
         await server.shutdown()
         for source in signalSources { source.cancel() }
         files.release()
@@ -148,7 +148,7 @@ public final class Conductor: @unchecked Sendable {
 
     /// The job side's summary (counts, running jobs), or an empty one without a job side.
     func jobsSummary() async -> JobsSummary {
-        await jobService?.summary() ?? JobsSummary()
+        await jobEngine?.summary() ?? JobsSummary()
     }
 
     /// Lines of the conductor's own log lost to a full or read-only disk.

@@ -5,9 +5,9 @@ import MarianneProtocol
 
 /// The job engine, assembled: the store (rows and idle checkpoints), the log, the queue
 /// and its runners, submission, control, queries, recovery and cleanup, each its own type.
-/// This facade is what the conductor plugs in (`JobService`) and what a Swift program
+/// This facade is what the conductor plugs in (`JobEngine`) and what a Swift program
 /// embedding the engine calls directly; its methods throw `JobError`.
-public final class JobScheduler: JobService, Sendable {
+public final class JobScheduler: JobEngine, Sendable {
     let environment: ConductorEnvironment
     let registry: Registry
     let store: JobStore
@@ -97,7 +97,7 @@ public final class JobScheduler: JobService, Sendable {
         waiters.wake(id)
     }
 
-    // MARK: JobService
+    // MARK: JobEngine
 
     public func registerMethods(on table: MethodTable) {
         JobMethods.register(on: table, scheduler: self)

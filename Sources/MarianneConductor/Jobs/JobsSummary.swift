@@ -1,4 +1,3 @@
-import Logging
 import MarianneProtocol
 
 /// Counts and names the conductor reports in `conductor.status`.
@@ -17,17 +16,4 @@ public struct JobsSummary: Sendable, Equatable {
         self.recoveredJobs = recoveredJobs
         self.problems = problems
     }
-}
-
-/// The job side of the conductor (the job engine), plugged into the server.
-/// Without one, every `job.*` method answers method-not-found.
-public protocol JobService: Sendable {
-    /// Adds the `job.*` and `module.*` methods.
-    func registerMethods(on table: MethodTable)
-    /// Called once the socket is bound: resumes interrupted jobs, returns how many.
-    func recoverInterruptedJobs() async -> Int
-    func summary() async -> JobsSummary
-    /// Stop accepting work; give running jobs `grace` seconds to checkpoint, then stop their
-    /// processes. Jobs are left resumable.
-    func shutdown(grace: Double) async
 }
