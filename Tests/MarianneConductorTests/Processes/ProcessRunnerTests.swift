@@ -68,7 +68,7 @@ struct ProcessRunnerTests {
         let started = ContinuousClock.now
         let outcome = try await ProcessRunner.run(bash("sleep 300 & echo $! > child.pid; wait", in: dir), timeout: 0.5, grace: 1)
         #expect(outcome.timedOut)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60))
         let child = try #require(Int32(String(contentsOfFile: dir.file("child.pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         try await Poll.until(timeout: 5) { kill(child, 0) != 0 || ProcFS.state(pid: child) == "Z" }
     }
