@@ -197,17 +197,6 @@ public struct PromptConfig: Sendable, Equatable {
     }
 }
 
-/// A value a template can use: user variables from YAML, or built-ins.
-public indirect enum TemplateValue: Sendable, Equatable {
-    case string(String)
-    case int(Int)
-    case double(Double)
-    case bool(Bool)
-    case list([TemplateValue])
-    case map([String: TemplateValue])
-    case null
-}
-
 public enum ValidationType: String, Sendable, Equatable, CaseIterable {
     case fileExists = "file_exists"
     case fileModified = "file_modified"

@@ -170,29 +170,14 @@ struct ScoreParser {
         return String(value)
     }
 
-    /// Any YAML value as a template value (depth-limited).
-    mutating func templateValue(_ node: Node, depth: Int = 0) -> TemplateValue {
-        guard depth < 32 else {
-            report(ScoreCode.hostileInput, "prompt.variables are nested too deeply", node)
+    /// Any YAML value as a template value, as Python's `yaml.safe_load` gives it.
+    mutating func templateValue(_ node: Node) -> TemplateValue {
+        do {
+            return try TemplateValue(yaml: node)
+        } catch let error as TemplateError {
+            report(ScoreCode.invalidValue, "prompt.variables: \(error.message)", node)
             return .null
-        }
-        switch node {
-        case .scalar(let scalar):
-            if scalar.style != .plain { return .string(scalar.string) }
-            if node.null != nil { return .null }
-            if let value = node.bool { return .bool(value) }
-            if let value = node.int { return .int(value) }
-            if let value = node.float { return .double(value) }
-            return .string(scalar.string)
-        case .sequence(let sequence):
-            return .list(sequence.map { templateValue($0, depth: depth + 1) })
-        case .mapping(let mapping):
-            var map: [String: TemplateValue] = [:]
-            for (key, value) in mapping {
-                map[key.string ?? ""] = templateValue(value, depth: depth + 1)
-            }
-            return .map(map)
-        case .alias:
+        } catch {
             return .null
         }
     }

@@ -29,7 +29,7 @@ public enum ScoreRenderer {
             result += rest[..<open]
             let after = rest[rest.index(after: open)...]
             if let close = after.firstIndex(of: "}"), let value = values[String(after[..<close])] {
-                result += quoteForShell ? ShellQuote.quote(value.text) : value.text
+                result += quoteForShell ? ShellQuote.quote(value.pythonString) : value.pythonString
                 rest = after[after.index(after: close)...]
             } else {
                 result += "{"
