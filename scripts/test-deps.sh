@@ -22,6 +22,8 @@ fi
 python_needed=()
 python3 -c 'import schemathesis' 2>/dev/null || python_needed+=(schemathesis) # checks Docs/openapi.yaml
 python3 -c 'import playwright' 2>/dev/null || python_needed+=(playwright)     # drives Chromium
+python3 -c 'import jinja2' 2>/dev/null || python_needed+=(jinja2)             # the template differential test
+python3 -c 'import yaml' 2>/dev/null || python_needed+=(pyyaml)               # its corpus
 if [ ${#python_needed[@]} -gt 0 ]; then
     # A Debian-managed python3 refuses plain pip installs (PEP 668); these are test tools only.
     python3 -m pip install -q --disable-pip-version-check "${python_needed[@]}" ||

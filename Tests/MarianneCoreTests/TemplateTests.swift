@@ -1,42 +1,126 @@
+import Foundation
 import MarianneCore
 import Testing
 
+/// What the differential corpus cannot show: positions, limits, `quote`, free variables,
+/// lenient mode, overflow, YAML values.
 struct TemplateTests {
-    func render(_ source: String, _ context: [String: TemplateValue] = [:]) throws -> String {
-        try Template(source).render(context)
+    func render(_ source: String, _ context: [String: TemplateValue] = [:], limits: TemplateLimits = .default,
+                undefined: TemplateUndefinedMode = .strict) throws -> String {
+        try Template(source).render(context, limits: limits, undefined: undefined)
     }
 
-    @Test func variablesFiltersAndMembers() throws {
-        #expect(try render("{{ a }}-{{ b | upper }}-{{ c.d }}", ["a": .int(1), "b": .string("x"), "c": .map(["d": .bool(true)])]) == "1-X-true")
-        #expect(try render("{{ items | join(\", \") }} ({{ items | length }})", ["items": .list([.string("a"), .string("b")])]) == "a, b (2)")
-        #expect(try render("{{ missing | default(\"none\") }}") == "none")
-    }
-
-    @Test func conditionalsAndLoops() throws {
-        let source = "{% for x in xs %}{% if x > 1 %}[{{ loop.index }}:{{ x }}]{% elif x == 1 %}one{% else %}-{% endif %}{% endfor %}"
-        #expect(try render(source, ["xs": .list([.int(0), .int(1), .int(5)])]) == "-one[3:5]")
-        #expect(try render("{% if not a and b %}yes{% endif %}{# note #}", ["a": .bool(false), "b": .int(1)]) == "yes")
-    }
-
-    @Test func undefinedVariablesAreErrors() throws {
-        #expect(throws: TemplateError.self) { try render("hello {{ who }}") }
-        let template = try Template("{% for x in xs %}{{ x }}{{ y }}{% endfor %}{{ z | default(1) }}")
-        #expect(template.referencedVariables == ["xs", "y"])
-    }
-
-    @Test func syntaxErrorsCarryTheirPosition() {
+    func failure(_ source: String, _ context: [String: TemplateValue] = [:], limits: TemplateLimits = .default) -> TemplateError? {
         do {
-            _ = try Template("line one\n  {% if x %}never closed")
-            Issue.record("expected a syntax error")
-        } catch let error as TemplateError {
-            #expect(error.line == 2)
-            #expect(error.column == 3)
-            #expect(error.message.contains("never closed"))
+            _ = try render(source, context, limits: limits)
+            return nil
         } catch {
-            Issue.record("unexpected \(error)")
+            return error as? TemplateError
         }
-        #expect(throws: TemplateError.self) { try Template("{{ a | frobnicate }}") }
-        #expect(throws: TemplateError.self) { try Template("{{ a ") }
+    }
+
+    @Test func rendersJinjaWithPythonValues() throws {
+        let context: [String: TemplateValue] = ["a": 1, "b": "x", "c": ["d": true], "items": ["a", "b"]]
+        #expect(try render("{{ a }}-{{ b | upper }}-{{ c.d }}-{{ items }}", context) == "1-X-True-['a', 'b']")
+        #expect(try render("{% for k, v in m.items() %}{{ k }}={{ v }} {% endfor %}", ["m": .map(TemplateMap([("z", 1), ("a", 2)]))]) == "z=1 a=2 ")
+        #expect(try render("{{ m[1] }}", ["m": .map(TemplateMap([(1, "one")]))]) == "one")
+    }
+
+    @Test func syntaxErrorsCarryLineAndColumn() throws {
+        let error = try #require(failure("line one\n  {% if x %}never closed"))
+        #expect(error.kind == .syntax)
+        #expect(error.line == 2)
+        #expect(error.column == 3)
+        let unknown = try #require(failure("{{ a }}\n{{ a | frobnicate }}"))
+        #expect((unknown.line, unknown.column) == (2, 8))
+        #expect(unknown.message.contains("frobnicate"))
+        let include = try #require(failure("{% include 'x' %}"))
+        #expect(include.message.contains("not supported"))
+    }
+
+    @Test func renderErrorsCarryLineAndColumn() throws {
+        let error = try #require(failure("a\nb {{ missing }}"))
+        #expect(error.kind == .undefined("missing"))
+        #expect((error.line, error.column) == (2, 6))
+        let member = try #require(failure("{{ m.x }}", ["m": [:]]))
+        #expect(member.message == "'dict object' has no attribute 'x'")
+        #expect(error.description.contains("line 2, column 6"))
+    }
+
+    @Test func lenientModeRendersUndefinedAsNothing() throws {
+        #expect(try render("[{{ missing }}]{% for x in missing %}x{% endfor %}{% if missing %}y{% endif %}", undefined: .lenient) == "[]")
+        #expect(throws: TemplateError.self) { try render("{{ missing.attribute }}", undefined: .lenient) }
+        #expect(throws: TemplateError.self) { try render("{{ missing }}") }
+    }
+
+    @Test func nestedLoopsStopAtTheStepBudgetQuickly() throws {
+        let items = TemplateValue.list((0..<2000).map { .int($0) })
+        let started = Date()
+        let error = try #require(failure("{% for a in xs %}{% for b in xs %}{% for c in xs %}.{% endfor %}{% endfor %}{% endfor %}", ["xs": items]))
+        #expect(error.kind == .limit)
+        #expect(error.message.contains("exceeded 10000000 steps"))
+        #expect(Date().timeIntervalSince(started) < 20, "the budget must stop the render quickly")
+        let small = try #require(failure("{% for i in range(100) %}{% endfor %}", limits: TemplateLimits(maxSteps: 50)))
+        #expect(small.message.contains("exceeded 50 steps"))
+        #expect(throws: TemplateError.self) { try render("{{ range(100000000) | length }}") }
+    }
+
+    @Test func outputAndRecursionAreBounded() throws {
+        let limits = TemplateLimits(maxOutputBytes: 100)
+        #expect(failure("{{ 'x' * 101 }}", limits: limits)?.kind == .limit)
+        #expect(failure("{% for i in range(30) %}0123456789{% endfor %}", limits: limits)?.kind == .limit)
+        #expect(failure("{{ 'x' * 10000000000000 }}")?.kind == .limit)
+        let recursion = try #require(failure("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"))
+        #expect(recursion.kind == .limit)
+        #expect(recursion.message.contains("nested more than 100"))
+    }
+
+    @Test func integerOverflowIsAnErrorNotATrap() throws {
+        for source in ["{{ big + 1 }}", "{{ big * 2 }}", "{{ 10 ** 30 }}", "{{ -big - 2 }}", "{{ 1e300 | int }}", "{{ ('inf' | float) | int }}", "{{ (0 - big - 1) // -1 }}"] {
+            let error = try #require(failure(source, ["big": .int(Int.max)]), "\(source) must fail")
+            #expect(error.kind == .type, "\(source)")
+        }
+        #expect(throws: TemplateError.self) { try Template("{{ 99999999999999999999 }}") }
+    }
+
+    @Test func quoteFilterQuotesForPOSIXShells() throws {
+        let hostile = "/tmp/my ws/$(rm -rf ~)'x"
+        #expect(try render("cat {{ path | quote }}", ["path": .string(hostile)]) == "cat '/tmp/my ws/$(rm -rf ~)'\\''x'")
+        #expect(try render("{{ 'plain-value_1' | quote }} {{ '' | quote }} {{ 3 | quote }}") == "plain-value_1 '' 3")
+        #expect(try render("{{ path }}", ["path": .string(hostile)]) == hostile, "without quote the value is inserted verbatim")
+    }
+
+    @Test func referencedVariablesAreTheFreeNames() throws {
+        let template = try Template("""
+            {% set local = a %}{% for x, y in pairs if x > limit %}{{ x }}{{ y }}{{ loop.index }}{{ local }}{% endfor %}
+            {% macro m(p, q=qdefault) %}{{ p }}{{ q }}{{ caller() }}{{ inmacro }}{% endmacro %}
+            {% call m(1) %}{{ incall }}{% endcall %}{% with w = wsrc %}{{ w }}{% endwith %}
+            {{ opt is defined }}{{ fallback | default('x') }}{{ ns.attr }}{{ range(3) | join }}{{ obj.member.deep }}
+            """)
+        #expect(template.referencedVariables == ["a", "pairs", "limit", "qdefault", "inmacro", "incall", "wsrc", "ns", "obj"])
+    }
+
+    @Test func yamlValuesFollowPyYAML() throws {
+        let yaml = """
+            flags: [yes, no, on, off, true, False, "yes"]
+            numbers: [0x1f, 0o17, 017, 1_000, +5, -3, 1.5, .inf, -.inf, 1e5, 1.0e+3, 190:20:30]
+            nulls: [~, null, ]
+            order: {z: 1, a: 2, 1: int key}
+            when: 2024-01-02
+            """
+        let value = try #require(try TemplateValue(yamlText: yaml))
+        let rendered = try Template("{{ v.flags }}|{{ v.numbers }}|{{ v.nulls }}|{{ v.order }}|{{ v.order[1] }}|{{ v.when }}").render(["v": value])
+        #expect(rendered == "[True, False, True, False, True, False, 'yes']|[31, '0o17', 15, 1000, 5, -3, 1.5, inf, -inf, '1e5', 1000.0, 685230]|[None, None]|{'z': 1, 'a': 2, 1: 'int key'}|int key|2024-01-02")
+        #expect(throws: TemplateError.self) { try TemplateValue(yamlText: "n: 99999999999999999999") }
+    }
+
+    @Test func rendersOffTheMainActor() async throws {
+        let template = try Template("{% for i in range(n) %}{{ i }}{% endfor %}")
+        let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+            for n in 1...4 { group.addTask { try template.render(["n": .int(n)]) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(outputs) == ["0", "01", "012", "0123"])
     }
 
     @Test func placeholdersAreShellQuotedInCommands() {

@@ -3,7 +3,7 @@ import Foundation
 /// Python's `'%s' % value` formatting (the `format` filter and the `%` operator on
 /// strings) and `str.format`'s `{}` fields, for the common conversions.
 enum PythonPercentFormat {
-    static func format(_ template: String, _ arguments: TemplateValue) throws -> String {
+    static func format(_ template: String, _ arguments: TemplateValue, strict: Bool) throws -> String {
         var positional: [TemplateValue]
         var named: TemplateMap?
         switch arguments {
@@ -71,7 +71,11 @@ enum PythonPercentFormat {
             }
             let sign = flags.contains("+") ? "+" : flags.contains(" ") ? " " : ""
             let spec = FormatSpec(fill: fill, align: align, sign: sign, alternate: flags.contains("#"), width: Int(width) ?? 0,
-                                  grouping: "", precision: precision.map { Int($0) ?? 0 }, type: String(Character(conversion)))
+                                  grouping: "", precision: precision.map { Int($0) ?? 0 },
+                                  type: "sra".unicodeScalars.contains(conversion) ? "s" : String(Character(conversion)))
+            if case .undefined(let undefined) = value, strict || !"sra".unicodeScalars.contains(conversion), !undefined.lenient {
+                throw TemplateFailure.undefined(undefined)
+            }
             result += try spec.apply(percentConversion(value, conversion))
         }
         if named == nil, used < positional.count {

@@ -62,7 +62,14 @@ enum PythonStringFormat {
                 rest = rest.dropFirst()
                 if first == "." {
                     let end = rest.firstIndex { $0 == "." || $0 == "[" } ?? rest.endIndex
-                    value = try renderer.attribute(value, String(rest[..<end]))
+                    let name = String(rest[..<end])
+                    if case .object(let object) = value, let found = try object.attribute(name, renderer) {
+                        value = found
+                    } else if let found = TemplateMethods.attribute(value, name) {
+                        value = found
+                    } else {
+                        throw TemplateFailure.type("'\(value.pythonTypeName)' object has no attribute '\(name)'")
+                    }
                     rest = rest[end...]
                 } else {
                     guard let close = rest.firstIndex(of: "]") else { throw TemplateFailure.type("Missing ']' in format string") }

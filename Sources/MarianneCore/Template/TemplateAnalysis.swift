@@ -46,6 +46,9 @@ enum TemplateAnalysis {
             case .scoped(let assignments, let body):
                 assignments.forEach { walk($0.value, visit) }
                 walk(body, visit)
+            case .autoescape(let flag, let body):
+                walk(flag, visit)
+                walk(body, visit)
             }
         }
     }
@@ -133,6 +136,9 @@ enum TemplateAnalysis {
                     bind(assignment.target, &inner)
                 }
                 collect(body, bound: &inner, into: &free)
+            case .autoescape(let flag, let body):
+                reads(flag, bound, &free)
+                collect(body, bound: &bound, into: &free)
             }
         }
     }
@@ -196,6 +202,7 @@ enum TemplateAnalysis {
             case .scoped(let assignments, let body):
                 assignments.forEach { assigned.formUnion($0.target.names) }
                 collectAssigned(body, into: &assigned)
+            case .autoescape(_, let body): collectAssigned(body, into: &assigned)
             }
         }
     }

@@ -19,6 +19,7 @@ extension TemplateFilters {
                 return .int(0)
             case .object(let object):
                 if let namespace = object as? TemplateNamespace { return .int(namespace.values.count) }
+                if let view = object as? TemplateDictView { return .int(view.items.count) }
                 throw TemplateFailure.type("object of type '\(object.typeName)' has no len()")
             default: throw TemplateFailure.type("object of type '\(value.pythonTypeName)' has no len()")
             }
@@ -45,7 +46,15 @@ extension TemplateFilters {
         "sort": { value, args, r in
             let reverse = try boolArgument(args, 0, "reverse", r)
             let caseSensitive = try boolArgument(args, 1, "case_sensitive", r)
-            return .list(try sorted(try r.iterate(value), reverse: reverse, caseSensitive: caseSensitive, attribute: args.value(2, "attribute"), r))
+            let items = try r.iterate(value)
+            if let attribute = args.value(2, "attribute"), let names = attribute.stringValue, names.contains(",") {
+                let getters = try names.split(separator: ",").map { try attributeGetter(.string(String($0)), r) }
+                let keyed = try items.map { item in
+                    TemplateValue.tuple([.tuple(try getters.map { sortKey(try $0(item), caseSensitive: caseSensitive) }), item])
+                }
+                return .list(try sorted(keyed, reverse: reverse, caseSensitive: true, attribute: .int(0), r).map { $0.sequenceItems![1] })
+            }
+            return .list(try sorted(items, reverse: reverse, caseSensitive: caseSensitive, attribute: args.value(2, "attribute"), r))
         },
         "dictsort": { value, args, r in
             guard case .map(let map) = value else { throw TemplateFailure.type("You can only sort by either \"key\" or \"value\"") }
@@ -86,19 +95,21 @@ extension TemplateFilters {
         "rejectattr": { value, args, r in try selectFilter(value, args, r, attribute: true, keep: false) },
         "batch": { value, args, r in
             let size = try integerArgument(args, 0, "linecount", 1)
-            guard size > 0 else { throw TemplateFailure.type("batch size must be positive") }
             let fill = args.value(1, "fill_with")
             var batches: [TemplateValue] = []
             var current: [TemplateValue] = []
             for item in try r.iterate(value) {
-                current.append(item)
                 if current.count == size {
                     batches.append(.list(current))
                     current = []
                 }
+                current.append(item)
             }
             if !current.isEmpty {
-                if let fill, fill != .null { current += Array(repeating: fill, count: size - current.count) }
+                if let fill, fill != .null, current.count < size {
+                    try r.tick(size - current.count)
+                    current += Array(repeating: fill, count: size - current.count)
+                }
                 batches.append(.list(current))
             }
             return .list(batches)

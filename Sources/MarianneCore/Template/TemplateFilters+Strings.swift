@@ -34,8 +34,10 @@ extension TemplateFilters {
         "striptags": striptags,
         "format": { value, args, r in
             let format = try text(value, r)
-            if !args.keywords.isEmpty { return .string(try PythonPercentFormat.format(format, .map(TemplateMap(args.keywords.map { (.string($0.name), $0.value) })))) }
-            return .string(try PythonPercentFormat.format(format, .tuple(args.positional)))
+            if !args.keywords.isEmpty {
+                return .string(try PythonPercentFormat.format(format, .map(TemplateMap(args.keywords.map { (.string($0.name), $0.value) })), strict: r.strict))
+            }
+            return .string(try PythonPercentFormat.format(format, .tuple(args.positional), strict: r.strict))
         },
         "int": intFilter,
         "float": { value, args, r in
@@ -45,9 +47,7 @@ extension TemplateFilters {
             case .int(let number): return .double(Double(number))
             case .bool(let flag): return .double(flag ? 1 : 0)
             case .string(let text), .markup(let text): return parseFloat(text).map { .double($0) } ?? fallback
-            case .undefined(let undefined):
-                if r.strict { throw TemplateFailure.undefined(undefined) }
-                return fallback
+            case .undefined(let undefined): throw TemplateFailure.undefined(undefined)
             default: return fallback
             }
         },
@@ -69,11 +69,27 @@ extension TemplateFilters {
             let indent = try args.value(0, "indent").map { $0 == .null ? nil : try integerArgument(args, 0, "indent", 0) } ?? nil
             return .markup(try TemplateJSON.encode(value, indent: indent))
         },
-        "pprint": { value, _, _ in .string(value.pythonRepr) },
+        "pprint": { value, _, _ in .string(prettyRepr(value)) },
         "xmlattr": xmlattr,
         "random": { _, _, _ in throw TemplateFailure.type("the random filter is not supported: templates must render the same way every time") },
         "urlize": { _, _, _ in throw TemplateFailure.type("the urlize filter is not supported") },
     ]
+
+    /// `pprint.pformat` for values that fit on a line: `repr` with dict keys sorted.
+    static func prettyRepr(_ value: TemplateValue) -> String {
+        switch value {
+        case .list(let items): return "[" + items.map(prettyRepr).joined(separator: ", ") + "]"
+        case .tuple(let items):
+            return items.count == 1 ? "(" + prettyRepr(items[0]) + ",)" : "(" + items.map(prettyRepr).joined(separator: ", ") + ")"
+        case .map(let map):
+            let pairs = zip(map.keys, map.values).sorted { left, right in
+                if let order = TemplateRenderer.order(left.0, right.0) { return order == .orderedAscending }
+                return left.0.pythonTypeName < right.0.pythonTypeName
+            }
+            return "{" + pairs.map { prettyRepr($0.0) + ": " + prettyRepr($0.1) }.joined(separator: ", ") + "}"
+        default: return value.pythonRepr
+        }
+    }
 
     /// Jinja2's `title`: each word (after whitespace, `-`, `(`, `{`, `[`, `<`) gets an upper
     /// first letter and lower rest.
@@ -145,9 +161,7 @@ extension TemplateFilters {
             if let integer = parseInt(text, base: base) { return .int(integer) }
             if let number = parseFloat(text) { return try fromFloat(number) }
             return fallback
-        case .undefined(let undefined):
-            if r.strict { throw TemplateFailure.undefined(undefined) }
-            return fallback
+        case .undefined(let undefined): throw TemplateFailure.undefined(undefined)
         default: return fallback
         }
     }
@@ -157,7 +171,21 @@ extension TemplateFilters {
         let method = try args.value(1, "method").map { try text($0, r) } ?? "common"
         guard ["common", "ceil", "floor"].contains(method) else { throw TemplateFailure.type("method must be common, ceil or floor") }
         if case .undefined(let undefined) = value { throw TemplateFailure.undefined(undefined) }
-        if method == "common", let integer = TemplateRenderer.integer(value), precision >= 0 { return .int(integer) }
+        if method == "common", let integer = TemplateRenderer.integer(value) {
+            guard precision < 0 else { return .int(integer) }
+            guard precision > -19 else { return .int(0) }
+            var unit = 1
+            for _ in 0..<(-precision) { unit *= 10 }
+            var (quotient, remainder) = integer.quotientAndRemainder(dividingBy: unit)
+            if remainder < 0 {
+                quotient -= 1
+                remainder += unit
+            }
+            if remainder * 2 > unit || (remainder * 2 == unit && quotient % 2 != 0) { quotient += 1 }
+            let (result, overflowed) = quotient.multipliedReportingOverflow(by: unit)
+            if overflowed { throw TemplateOperators.overflow("round") }
+            return .int(result)
+        }
         guard let number = value.numberValue else { throw TemplateFailure.type("type \(value.pythonTypeName) doesn't define __round__ method") }
         guard number.isFinite else {
             if method == "common" { return .double(number) }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The `loop` variable of a `for` body.
-final class TemplateLoopContext: TemplateObject {
+final class TemplateLoopContext: TemplateObject, @unchecked Sendable {
     let items: [TemplateValue]
     var index0 = 0
     let depth0: Int
@@ -66,7 +66,7 @@ final class TemplateLoopContext: TemplateObject {
 }
 
 /// A macro (or the body of a `call` block, as `caller`), bound to the scope it was defined in.
-final class TemplateMacroObject: TemplateObject {
+final class TemplateMacroObject: TemplateObject, @unchecked Sendable {
     let macro: TemplateMacro
     let closure: TemplateScope
 

@@ -68,9 +68,9 @@ enum TemplateMethods {
             return Outcome(result: result)
         case .map(var map):
             switch name {
-            case "items": return Outcome(result: .list(zip(map.keys, map.values).map { .tuple([$0, $1]) }))
-            case "keys": return Outcome(result: .list(map.keys))
-            case "values": return Outcome(result: .list(map.values))
+            case "items": return Outcome(result: .object(TemplateDictView("items", zip(map.keys, map.values).map { .tuple([$0, $1]) })))
+            case "keys": return Outcome(result: .object(TemplateDictView("keys", map.keys)))
+            case "values": return Outcome(result: .object(TemplateDictView("values", map.values)))
             case "get":
                 guard let key = args.first else { throw TemplateFailure.type("get expected at least 1 argument, got 0") }
                 guard TemplateMap.isHashable(key) else { throw TemplateFailure.type("unhashable type: '\(key.pythonTypeName)'") }

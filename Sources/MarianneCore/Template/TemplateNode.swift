@@ -15,6 +15,8 @@ indirect enum TemplateNode: Sendable {
     case filterBlock([TemplateFilterCall], body: [TemplateNode])
     /// `{% with %}` and `{% block %}`: a body in its own scope.
     case scoped([TemplateAssignment], body: [TemplateNode])
+    /// `{% autoescape flag %}`: printed values are HTML-escaped inside when `flag` is true.
+    case autoescape(TemplateExpr, body: [TemplateNode])
 }
 
 struct TemplateBranch: Sendable {

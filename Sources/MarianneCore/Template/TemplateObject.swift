@@ -47,7 +47,7 @@ public class TemplateObject: @unchecked Sendable {
 }
 
 /// `namespace(...)`: the one object a `set` can change from inside a loop.
-final class TemplateNamespace: TemplateObject {
+final class TemplateNamespace: TemplateObject, @unchecked Sendable {
     var values: TemplateMap
     init(_ values: TemplateMap) { self.values = values }
     override var typeName: String { "Namespace" }
@@ -56,7 +56,7 @@ final class TemplateNamespace: TemplateObject {
 }
 
 /// A method of a value, taken with `x.upper` and called later.
-final class TemplateBoundMethod: TemplateObject {
+final class TemplateBoundMethod: TemplateObject, @unchecked Sendable {
     let receiver: TemplateValue
     let name: String
     init(_ receiver: TemplateValue, _ name: String) {
@@ -72,7 +72,7 @@ final class TemplateBoundMethod: TemplateObject {
 }
 
 /// A global function (`range`, `dict`, `namespace`, `cycler`, `joiner`).
-final class TemplateFunction: TemplateObject {
+final class TemplateFunction: TemplateObject, @unchecked Sendable {
     let name: String
     let body: (TemplateCallArguments, TemplateRenderer) throws -> TemplateValue
     init(_ name: String, _ body: @escaping (TemplateCallArguments, TemplateRenderer) throws -> TemplateValue) {
@@ -88,7 +88,7 @@ final class TemplateFunction: TemplateObject {
 }
 
 /// `cycler(a, b)`: `.next()`, `.current`, `.reset()`.
-final class TemplateCycler: TemplateObject {
+final class TemplateCycler: TemplateObject, @unchecked Sendable {
     let items: [TemplateValue]
     var position = 0
     init(_ items: [TemplateValue]) { self.items = items }
@@ -114,7 +114,7 @@ final class TemplateCycler: TemplateObject {
 }
 
 /// `joiner(sep)`: empty the first time it is called, the separator after.
-final class TemplateJoiner: TemplateObject {
+final class TemplateJoiner: TemplateObject, @unchecked Sendable {
     let separator: String
     var used = false
     init(_ separator: String) { self.separator = separator }
@@ -124,4 +124,16 @@ final class TemplateJoiner: TemplateObject {
         defer { used = true }
         return .string(used ? separator : "")
     }
+}
+
+/// `d.keys()`, `d.values()`, `d.items()`: iterate like lists, print as Python's views.
+final class TemplateDictView: TemplateObject, @unchecked Sendable {
+    let kind: String
+    let items: [TemplateValue]
+    init(_ kind: String, _ items: [TemplateValue]) {
+        self.kind = kind
+        self.items = items
+    }
+    override var typeName: String { "dict_\(kind)" }
+    override var repr: String { "dict_\(kind)(\(TemplateValue.list(items).pythonRepr))" }
 }

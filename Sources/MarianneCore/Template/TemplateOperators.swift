@@ -16,6 +16,9 @@ enum TemplateOperators {
     private static func integer(_ value: TemplateValue) -> Int? { TemplateRenderer.integer(value) }
 
     static func binary(_ op: TemplateBinaryOperator, _ a: TemplateValue, _ b: TemplateValue, _ renderer: TemplateRenderer) throws -> TemplateValue {
+        if op == .modulo, case .string(let format) = a {
+            return .string(try PythonPercentFormat.format(format, b, strict: renderer.strict))
+        }
         for operand in [a, b] {
             if case .undefined(let undefined) = operand { throw TemplateFailure.undefined(undefined) }
         }
@@ -35,7 +38,6 @@ enum TemplateOperators {
             if y == 0 { throw TemplateFailure.type("division by zero") }
             return .double(x / y)
         case .floorDivide, .modulo:
-            if case .string(let format) = a, op == .modulo { return .string(try PythonPercentFormat.format(format, b)) }
             if let x = integer(a), let y = integer(b) {
                 if y == 0 { throw TemplateFailure.type(op == .modulo ? "integer modulo by zero" : "integer division or modulo by zero") }
                 if x == Int.min && y == -1 {

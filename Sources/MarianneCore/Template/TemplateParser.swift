@@ -113,6 +113,13 @@ struct TemplateParser {
         case "filter": return [try parseFilterBlock(begin)]
         case "with": return [try parseWith(begin)]
         case "block": return [try parseBlock(begin)]
+        case "autoescape":
+            advance()
+            let flag = try parseExpression()
+            soft = false
+            let body = try parseStatements(["endautoescape"], opened: begin, name: "autoescape")
+            advance()
+            return [.autoescape(flag, body: body)]
         case "print":
             advance()
             var outputs: [TemplateNode] = []

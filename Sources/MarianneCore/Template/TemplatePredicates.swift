@@ -42,7 +42,7 @@ enum TemplatePredicates {
             case .undefined(let undefined):
                 if r.strict { throw TemplateFailure.undefined(undefined) }
                 return true
-            case .object(let object): return object is TemplateCycler || object is TemplateLoopContext
+            case .object(let object): return object is TemplateCycler || object is TemplateLoopContext || object is TemplateDictView
             default: return false
             }
         },
@@ -70,6 +70,7 @@ enum TemplatePredicates {
             case (.bool(let a), .bool(let b)): return a == b
             case (.int(let a), .int(let b)): return a == b && (-5...256).contains(a)
             case (.object(let a), .object(let b)): return a === b
+            case (.list, .list), (.map, .map): return TemplateRenderer.pythonEquals(value, other)
             default: return false
             }
         },

@@ -102,6 +102,10 @@ extension TemplateRenderer {
             return false
         case .object(let object):
             if let namespace = object as? TemplateNamespace { return namespace.values[needle] != nil }
+            if let view = object as? TemplateDictView {
+                for item in view.items where try equals(item, needle) { return true }
+                return false
+            }
             throw TemplateFailure.type("argument of type '\(object.typeName)' is not iterable")
         default:
             throw TemplateFailure.type("argument of type '\(container.pythonTypeName)' is not iterable")

@@ -8,6 +8,7 @@ final class TemplateRenderer {
     let sourceMap: TemplateSourceMap
     private var steps = 0
     private var depth = 0
+    private var autoescape = false
     var output = ""
 
     init(limits: TemplateLimits, strict: Bool, sourceMap: TemplateSourceMap) {
@@ -64,7 +65,7 @@ final class TemplateRenderer {
                 try write(text)
             case .output(let expr):
                 let value = try evaluate(expr, scope)
-                do { try write(try printed(value)) } catch let failure as TemplateFailure { throw located(failure, expr.offset) }
+                do { try write(try outputText(value)) } catch let failure as TemplateFailure { throw located(failure, expr.offset) }
             case .conditional(let branches, let otherwise):
                 var taken = false
                 for branch in branches where try test(branch.condition, scope) {
@@ -101,6 +102,11 @@ final class TemplateRenderer {
                     }
                 }
                 try render(body, inner)
+            case .autoescape(let flag, let body):
+                let saved = autoescape
+                defer { autoescape = saved }
+                autoescape = try test(flag, scope)
+                try render(body, scope)
             }
         }
     }
@@ -116,10 +122,17 @@ final class TemplateRenderer {
         return value
     }
 
+    /// What `{{ value }}` writes: `str(value)`, HTML-escaped inside `{% autoescape true %}`.
+    private func outputText(_ value: TemplateValue) throws -> String {
+        let text = try printed(value)
+        return autoescape && !value.isMarkup ? TemplateFilters.escapeText(text, alreadySafe: false) : text
+    }
+
     /// `str(value)` for output; a strict undefined value is an error.
     func printed(_ value: TemplateValue) throws -> String {
         switch value {
-        case .string(let text), .markup(let text): return text
+        case .markup(let text): return text
+        case .string(let text): return text
         case .undefined(let undefined):
             if strict && !undefined.lenient { throw TemplateFailure.undefined(undefined) }
             return ""
@@ -213,6 +226,7 @@ final class TemplateRenderer {
         case .object(let object):
             if let cycler = object as? TemplateCycler { return cycler.items }
             if let loop = object as? TemplateLoopContext { return loop.items }
+            if let view = object as? TemplateDictView { return view.items }
             throw TemplateFailure.type("'\(object.typeName)' object is not iterable")
         default:
             throw TemplateFailure.type("'\(value.pythonTypeName)' object is not iterable")

@@ -32,7 +32,7 @@ enum TemplateStringMethods {
         for scalar in text.unicodeScalars {
             let character = String(scalar)
             let cased = scalar.properties.isCased
-            result += previousCased ? character.lowercased() : character.uppercased()
+            result += previousCased ? character.lowercased() : scalar.properties.titlecaseMapping
             previousCased = cased
         }
         return result
@@ -40,7 +40,7 @@ enum TemplateStringMethods {
 
     static func capitalize(_ text: String) -> String {
         guard let first = text.unicodeScalars.first else { return "" }
-        return String(first).uppercased() + String(String.UnicodeScalarView(text.unicodeScalars.dropFirst())).lowercased()
+        return first.properties.titlecaseMapping + String(String.UnicodeScalarView(text.unicodeScalars.dropFirst())).lowercased()
     }
 
     /// `str.split(sep, maxsplit)`; `sep` nil splits on runs of whitespace.
@@ -75,9 +75,7 @@ enum TemplateStringMethods {
                         if index < scalars.count {
                             var rest = String.UnicodeScalarView()
                             rest.append(contentsOf: scalars[index...])
-                            var restText = String(rest)
-                            restText = strip(restText, nil, leading: false, trailing: true)
-                            words.append(restText)
+                            words.append(String(rest))
                         }
                         break
                     }

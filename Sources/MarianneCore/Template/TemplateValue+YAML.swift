@@ -125,3 +125,11 @@ extension TemplateValue {
         return Double(text.replacingOccurrences(of: "_", with: ""))
     }
 }
+
+extension TemplateValue {
+    /// The value of a whole YAML document, as `yaml.safe_load` gives it (nil for an empty one).
+    public init?(yamlText: String) throws {
+        guard let node = try Yams.compose(yaml: yamlText) else { return nil }
+        try self.init(yaml: node)
+    }
+}

@@ -72,7 +72,7 @@ extension TemplateValue: Equatable {
 }
 
 extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(floatLiteral value: Double) { self = .double(value) }
@@ -81,7 +81,6 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     public init(dictionaryLiteral elements: (TemplateValue, TemplateValue)...) {
         self = .map(TemplateMap(elements))
     }
-    public init(nilLiteral: ()) { self = .null }
 }
 
 extension TemplateValue {
@@ -96,7 +95,7 @@ extension TemplateValue {
         case .list(let items), .tuple(let items): return !items.isEmpty
         case .map(let map): return !map.isEmpty
         case .undefined: return false
-        case .object: return true
+        case .object(let object): return (object as? TemplateDictView).map { !$0.items.isEmpty } ?? true
         }
     }
 
