@@ -32,9 +32,8 @@ public struct Template: Sendable {
         _ context: [String: TemplateValue], limits: TemplateLimits = .default, undefined: TemplateUndefinedMode = .strict
     ) throws -> String {
         let renderer = TemplateRenderer(limits: limits, strict: undefined == .strict, sourceMap: sourceMap)
-        let scope = TemplateScope(context, parent: nil)
         do {
-            try renderer.render(nodes, TemplateScope(parent: scope))
+            try renderer.render(nodes, TemplateScope(context, parent: nil))
         } catch let failure as TemplateFailure {
             throw renderer.located(failure, 0)
         }

@@ -6,22 +6,33 @@ final class TemplateRenderer {
     let limits: TemplateLimits
     let strict: Bool
     let sourceMap: TemplateSourceMap
-    private var steps = 0
+    /// Counted through a pointer: this is the hottest write of a render.
+    private let steps = UnsafeMutablePointer<Int>.allocate(capacity: 1)
     private var depth = 0
     private var autoescape = false
-    var output = ""
+    /// The text rendered so far, behind a pointer for the same reason as `steps`.
+    private let buffer = UnsafeMutablePointer<String>.allocate(capacity: 1)
+    var output: String { buffer.pointee }
 
     init(limits: TemplateLimits, strict: Bool, sourceMap: TemplateSourceMap) {
         self.limits = limits
         self.strict = strict
         self.sourceMap = sourceMap
+        steps.initialize(to: 0)
+        buffer.initialize(to: "")
+    }
+
+    deinit {
+        steps.deallocate()
+        buffer.deinitialize(count: 1)
+        buffer.deallocate()
     }
 
     // MARK: - Limits and errors
 
     @inline(__always) func tick(_ count: Int = 1) throws {
-        steps += count
-        if steps > limits.maxSteps {
+        steps.pointee &+= count
+        if steps.pointee > limits.maxSteps {
             throw TemplateFailure(
                 kind: .limit,
                 message: "template exceeded \(limits.maxSteps) steps: loops nested too deeply or too long (raise the limit or shorten the loops)"
@@ -42,17 +53,17 @@ final class TemplateRenderer {
     }
 
     private func write(_ text: String) throws {
-        output += text
-        try checkSize(output.utf8.count)
+        buffer.pointee += text
+        try checkSize(buffer.pointee.utf8.count)
     }
 
     /// Renders `body` into a fresh buffer and returns it.
     func capture(_ body: [TemplateNode], _ scope: TemplateScope) throws -> String {
-        let saved = output
-        output = ""
-        defer { output = saved }
+        let saved = buffer.pointee
+        buffer.pointee = ""
+        defer { buffer.pointee = saved }
         try render(body, scope)
-        return output
+        return buffer.pointee
     }
 
     // MARK: - Statements
@@ -84,7 +95,7 @@ final class TemplateRenderer {
                 value = try applyFilters(filters, value, scope)
                 do { try assign(target, value, scope) } catch let failure as TemplateFailure { throw located(failure, offset) }
             case .macro(let macro):
-                scope.variables[macro.name] = .object(TemplateMacroObject(macro, closure: scope))
+                scope.set(macro.name, .object(TemplateMacroObject(macro, closure: scope)))
             case .callBlock(let block):
                 let caller = TemplateValue.object(TemplateMacroObject(block.caller, closure: scope))
                 let value = try evaluate(block.call, scope, caller: caller)
@@ -152,7 +163,7 @@ final class TemplateRenderer {
     func assign(_ target: TemplateTarget, _ value: TemplateValue, _ scope: TemplateScope) throws {
         switch target {
         case .name(let name):
-            scope.variables[name] = value
+            scope.set(name, value)
         case .tuple(let targets):
             let items = try iterate(value)
             guard items.count == targets.count else {
@@ -191,20 +202,27 @@ final class TemplateRenderer {
             let recurse: ((TemplateValue) throws -> TemplateValue)? = loop.recursive ? { [unowned self] children in
                 try self.enter()
                 defer { self.leave() }
-                let saved = self.output
-                self.output = ""
-                defer { self.output = saved }
+                let saved = self.buffer.pointee
+                self.buffer.pointee = ""
+                defer { self.buffer.pointee = saved }
                 try self.renderLoop(loop, children, scope, depth0: depth0 + 1)
-                return .string(self.output)
+                return .string(self.buffer.pointee)
             } : nil
             context = TemplateLoopContext(items: items, depth0: depth0, recurse: recurse)
         }
+        var inner = TemplateScope(parent: scope)
+        let bound = (context == nil ? [] : ["loop"]) + loop.target.names
         for (index, item) in items.enumerated() {
             try tick()
-            let inner = TemplateScope(parent: scope)
-            if let context {
-                context.index0 = index
-                inner.variables["loop"] = .object(context)
+            context?.index0 = index
+            // Each iteration starts from a clean scope; one is reused unless something
+            // (a macro defined in the body) still holds the previous one. When the body
+            // bound nothing of its own, the loop variables are simply overwritten.
+            if index == 0 || !isKnownUniquelyReferenced(&inner) || !inner.holdsExactly(bound) {
+                if index > 0 {
+                    if isKnownUniquelyReferenced(&inner) { inner.clear() } else { inner = TemplateScope(parent: scope) }
+                }
+                if let context { inner.set("loop", .object(context)) }
             }
             do { try assign(loop.target, item, inner) } catch let failure as TemplateFailure { throw located(failure, loop.offset) }
             try render(loop.body, inner)
@@ -253,7 +271,7 @@ final class TemplateRenderer {
         var extra: [TemplateValue] = []
         for (position, value) in arguments.positional.enumerated() {
             if position < macro.parameters.count {
-                scope.variables[macro.parameters[position].name] = value
+                scope.set(macro.parameters[position].name, value)
             } else if macro.usesVarargs {
                 extra.append(value)
             } else {
@@ -264,29 +282,29 @@ final class TemplateRenderer {
         for keyword in arguments.keywords {
             if keyword.name == "caller" {
                 guard macro.usesCaller else { throw TemplateFailure.type("macro '\(macro.name)' takes no keyword argument 'caller'") }
-                scope.variables["caller"] = keyword.value
+                scope.set("caller", keyword.value)
             } else if let position = macro.parameters.firstIndex(where: { $0.name == keyword.name }) {
                 if position < arguments.positional.count {
                     throw TemplateFailure.type("macro '\(macro.name)' got multiple values for argument '\(keyword.name)'")
                 }
-                scope.variables[keyword.name] = keyword.value
+                scope.set(keyword.name, keyword.value)
             } else if macro.usesKwargs {
                 kwargs[keyword.name] = keyword.value
             } else {
                 throw TemplateFailure.type("macro '\(macro.name)' takes no keyword argument '\(keyword.name)'")
             }
         }
-        for parameter in macro.parameters where scope.variables[parameter.name] == nil {
+        for parameter in macro.parameters where scope[local: parameter.name] == nil {
             if let defaultValue = parameter.defaultValue {
-                scope.variables[parameter.name] = try evaluate(defaultValue, scope)
+                scope.set(parameter.name, try evaluate(defaultValue, scope))
             } else {
-                scope.variables[parameter.name] = .undefined(TemplateUndefined(message: "parameter '\(parameter.name)' was not provided", name: parameter.name))
+                scope.set(parameter.name, .undefined(TemplateUndefined(message: "parameter '\(parameter.name)' was not provided", name: parameter.name)))
             }
         }
-        if macro.usesVarargs { scope.variables["varargs"] = .tuple(extra) }
-        if macro.usesKwargs { scope.variables["kwargs"] = .map(kwargs) }
-        if macro.usesCaller, scope.variables["caller"] == nil {
-            scope.variables["caller"] = .undefined(TemplateUndefined(message: "No caller defined", name: "caller"))
+        if macro.usesVarargs { scope.set("varargs", .tuple(extra)) }
+        if macro.usesKwargs { scope.set("kwargs", .map(kwargs)) }
+        if macro.usesCaller, scope[local: "caller"] == nil {
+            scope.set("caller", .undefined(TemplateUndefined(message: "No caller defined", name: "caller")))
         }
         return .string(try capture(macro.body, scope))
     }

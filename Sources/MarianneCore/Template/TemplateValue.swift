@@ -5,7 +5,7 @@ import Foundation
 ///
 /// `undefined` and `object` are produced by the engine while rendering (a missing name, a
 /// macro, a namespace, `loop`...); callers build contexts from the other cases.
-public indirect enum TemplateValue: Sendable {
+public enum TemplateValue: Sendable {
     case null
     case bool(Bool)
     case int(Int)
