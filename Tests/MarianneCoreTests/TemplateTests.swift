@@ -75,6 +75,23 @@ struct TemplateTests {
         #expect(recursion.message.contains("nested more than 100"))
     }
 
+    @Test func hostileTemplatesFailCleanly() throws {
+        let parentheses = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
+        #expect(failure("{{ \(parentheses) }}")?.message.contains("nests blocks or expressions more than") == true)
+        let blocks = String(repeating: "{% if true %}", count: 5000) + String(repeating: "{% endif %}", count: 5000)
+        #expect(failure(blocks)?.kind == .syntax)
+        let deep = "{% set ns = namespace(x=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x == ns.x }}"
+        #expect(failure(deep)?.message.contains("nested more than") == true)
+        for source in ["{{ '{:999999999999}'.format(1) }}", "{{ '%.999999999f' % 1.5 }}", "{{ '' * 9223372036854775807 }}|", "{{ [] * 9223372036854775807 }}",
+                       "{{ range(0, 10, -9223372036854775807 - 1) | list }}", "{{ 'ab' | center(9223372036854775807) }}", "{{ 'abc' | truncate(9223372036854775807) }}"] {
+            do {
+                _ = try render(source)
+            } catch {
+                #expect(error is TemplateError, "\(source): \(error)")
+            }
+        }
+    }
+
     @Test func integerOverflowIsAnErrorNotATrap() throws {
         for source in ["{{ big + 1 }}", "{{ big * 2 }}", "{{ 10 ** 30 }}", "{{ -big - 2 }}", "{{ 1e300 | int }}", "{{ ('inf' | float) | int }}", "{{ (0 - big - 1) // -1 }}"] {
             let error = try #require(failure(source, ["big": .int(Int.max)]), "\(source) must fail")

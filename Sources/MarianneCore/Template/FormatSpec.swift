@@ -46,13 +46,14 @@ struct FormatSpec {
         }
         var digits = ""
         while let first = chars.first, first.isASCII, first.isNumber { digits.append(take()!) }
-        width = Int(digits) ?? 0
+        width = digits.isEmpty ? 0 : Int(digits) ?? Int.max
         if let first = chars.first, first == "," || first == "_" { grouping = String(take()!) }
         if chars.first == "." {
             _ = take()
             var precisionDigits = ""
             while let first = chars.first, first.isASCII, first.isNumber { precisionDigits.append(take()!) }
-            guard let value = Int(precisionDigits) else { throw TemplateFailure.type("Format specifier missing precision") }
+            guard !precisionDigits.isEmpty else { throw TemplateFailure.type("Format specifier missing precision") }
+            let value = Int(precisionDigits) ?? Int.max
             precision = value
         }
         if let first = take() { type = String(first) }
@@ -61,6 +62,9 @@ struct FormatSpec {
 
     /// Formats one value.
     func apply(_ value: TemplateValue) throws -> String {
+        guard width <= 1 << 20, (precision ?? 0) <= 1000 else {
+            throw TemplateFailure(kind: .limit, message: "format width or precision too large (at most \(1 << 20) and 1000)")
+        }
         var body: String
         var negative = false
         switch (value, type) {

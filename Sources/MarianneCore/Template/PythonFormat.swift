@@ -108,7 +108,11 @@ extension TemplateValue {
     }
 
     /// Python's `repr(value)`: how values look inside printed lists and dicts.
-    var pythonRepr: String {
+    var pythonRepr: String { repr(depth: 0) }
+
+    /// Values nested past 500 levels print as `...` (Python raises RecursionError there).
+    private func repr(depth: Int) -> String {
+        if depth > 500 { return "..." }
         switch self {
         case .null: return "None"
         case .bool(let flag): return flag ? "True" : "False"
@@ -116,12 +120,12 @@ extension TemplateValue {
         case .double(let number): return PythonFormat.float(number)
         case .string(let text): return PythonFormat.stringRepr(text)
         case .markup(let text): return "Markup(\(PythonFormat.stringRepr(text)))"
-        case .list(let items): return "[" + items.map(\.pythonRepr).joined(separator: ", ") + "]"
+        case .list(let items): return "[" + items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .tuple(let items):
-            if items.count == 1 { return "(" + items[0].pythonRepr + ",)" }
-            return "(" + items.map(\.pythonRepr).joined(separator: ", ") + ")"
+            if items.count == 1 { return "(" + items[0].repr(depth: depth + 1) + ",)" }
+            return "(" + items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + ")"
         case .map(let map):
-            return "{" + zip(map.keys, map.values).map { "\($0.pythonRepr): \($1.pythonRepr)" }.joined(separator: ", ") + "}"
+            return "{" + zip(map.keys, map.values).map { "\($0.repr(depth: depth + 1)): \($1.repr(depth: depth + 1))" }.joined(separator: ", ") + "}"
         case .undefined: return "Undefined"
         case .object(let object): return object.repr
         }

@@ -70,8 +70,8 @@ enum PythonPercentFormat {
                 align = "="
             }
             let sign = flags.contains("+") ? "+" : flags.contains(" ") ? " " : ""
-            let spec = FormatSpec(fill: fill, align: align, sign: sign, alternate: flags.contains("#"), width: Int(width) ?? 0,
-                                  grouping: "", precision: precision.map { Int($0) ?? 0 },
+            let spec = FormatSpec(fill: fill, align: align, sign: sign, alternate: flags.contains("#"), width: width.isEmpty ? 0 : Int(width) ?? Int.max,
+                                  grouping: "", precision: precision.map { $0.isEmpty ? 0 : Int($0) ?? Int.max },
                                   type: "sra".unicodeScalars.contains(conversion) ? "s" : String(Character(conversion)))
             if case .undefined(let undefined) = value, strict || !"sra".unicodeScalars.contains(conversion), !undefined.lenient {
                 throw TemplateFailure.undefined(undefined)

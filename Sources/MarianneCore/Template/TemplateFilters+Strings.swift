@@ -76,17 +76,19 @@ extension TemplateFilters {
     ]
 
     /// `pprint.pformat` for values that fit on a line: `repr` with dict keys sorted.
-    static func prettyRepr(_ value: TemplateValue) -> String {
+    static func prettyRepr(_ value: TemplateValue, depth: Int = 0) -> String {
+        if depth > TemplateRenderer.maxNesting { return "..." }
+        let inner = { (item: TemplateValue) in prettyRepr(item, depth: depth + 1) }
         switch value {
-        case .list(let items): return "[" + items.map(prettyRepr).joined(separator: ", ") + "]"
+        case .list(let items): return "[" + items.map(inner).joined(separator: ", ") + "]"
         case .tuple(let items):
-            return items.count == 1 ? "(" + prettyRepr(items[0]) + ",)" : "(" + items.map(prettyRepr).joined(separator: ", ") + ")"
+            return items.count == 1 ? "(" + inner(items[0]) + ",)" : "(" + items.map(inner).joined(separator: ", ") + ")"
         case .map(let map):
             let pairs = zip(map.keys, map.values).sorted { left, right in
                 if let order = TemplateRenderer.order(left.0, right.0) { return order == .orderedAscending }
                 return left.0.pythonTypeName < right.0.pythonTypeName
             }
-            return "{" + pairs.map { prettyRepr($0.0) + ": " + prettyRepr($0.1) }.joined(separator: ", ") + "}"
+            return "{" + pairs.map { inner($0.0) + ": " + inner($0.1) }.joined(separator: ", ") + "}"
         default: return value.pythonRepr
         }
     }
@@ -239,7 +241,7 @@ extension TemplateFilters {
         let endCount = end.unicodeScalars.count
         guard length >= endCount else { throw TemplateFailure.type("expected length >= \(endCount), got \(length)") }
         guard leeway >= 0 else { throw TemplateFailure.type("expected leeway >= 0, got \(leeway)") }
-        if scalars.count <= length + leeway { return .string(source) }
+        if scalars.count <= length.addingReportingOverflow(leeway).partialValue || length > Int.max - leeway { return .string(source) }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars[..<(length - endCount)])
         var kept = String(view)

@@ -90,7 +90,8 @@ enum TemplateFilters {
         guard fill.unicodeScalars.count == 1 else { throw TemplateFailure.type("The fill character must be exactly one character long") }
         let length = text.unicodeScalars.count
         guard width > length else { return text }
-        try renderer.checkSize(width * fill.utf8.count)
+        let (bytes, overflowed) = width.multipliedReportingOverflow(by: fill.utf8.count)
+        try renderer.checkSize(overflowed ? Int.max : bytes)
         let padding = width - length
         switch mode {
         case "ljust": return text + String(repeating: fill, count: padding)

@@ -33,8 +33,8 @@ enum TemplateGlobals {
         }
         guard step != 0 else { throw TemplateFailure.type("range() arg 3 must not be zero") }
         let span = step > 0 ? stop.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(stop)
-        let magnitude = span.overflow ? Int.max : max(0, span.partialValue)
-        let count = magnitude == 0 ? 0 : (magnitude - 1) / abs(step) + 1
+        let magnitude = span.overflow ? UInt(Int.max) : UInt(max(0, span.partialValue))
+        let count = magnitude == 0 ? 0 : Int(clamping: (magnitude - 1) / step.magnitude + 1)
         try renderer.tick(count)
         return .list((0..<count).map { .int(start + $0 * step) })
     }

@@ -52,6 +52,7 @@ enum TemplateJSON {
     }
 
     private static func write(_ value: TemplateValue, indent: Int?, level: Int, into output: inout String) throws {
+        if level > TemplateRenderer.maxNesting { throw TemplateFailure.type("tojson: values nested too deeply") }
         let newline = indent.map { "\n" + String(repeating: " ", count: $0 * (level + 1)) }
         let closing = indent.map { "\n" + String(repeating: " ", count: $0 * level) } ?? ""
         let separator = indent == nil ? ", " : ","

@@ -77,7 +77,8 @@ enum TemplateKey: Hashable {
     case tuple([TemplateKey])
     case object(ObjectIdentifier)
 
-    init?(_ value: TemplateValue) {
+    init?(_ value: TemplateValue, depth: Int = 0) {
+        if depth > TemplateRenderer.maxNesting { return nil }
         switch value {
         case .null: self = .null
         case .bool(let flag): self = .integer(flag ? 1 : 0)
@@ -92,7 +93,7 @@ enum TemplateKey: Hashable {
         case .tuple(let items):
             var keys: [TemplateKey] = []
             for item in items {
-                guard let key = TemplateKey(item) else { return nil }
+                guard let key = TemplateKey(item, depth: depth + 1) else { return nil }
                 keys.append(key)
             }
             self = .tuple(keys)

@@ -123,6 +123,7 @@ enum TemplateOperators {
             throw TemplateFailure.type("can't multiply sequence by non-int of type '\(countValue.pythonTypeName)'")
         }
         let times = max(0, count)
+        if (sequence.stringValue?.isEmpty ?? false) || (sequence.sequenceItems?.isEmpty ?? false) { return sequence }
         switch sequence {
         case .string(let text), .markup(let text):
             let (bytes, overflowed) = text.utf8.count.multipliedReportingOverflow(by: times)

@@ -34,7 +34,9 @@ extension TemplateParser {
     }
 
     mutating func parseExpression(withConditional: Bool = true) throws -> TemplateExpr {
-        withConditional ? try parseConditional() : try parseOr()
+        try descend(at: current.offset)
+        defer { depth -= 1 }
+        return withConditional ? try parseConditional() : try parseOr()
     }
 
     private mutating func parseConditional() throws -> TemplateExpr {
@@ -79,6 +81,8 @@ extension TemplateParser {
     private mutating func parseNot() throws -> TemplateExpr {
         if current.isName("not") {
             let offset = current.offset
+            try descend(at: offset)
+            defer { depth -= 1 }
             advance()
             return node(.not(try parseNot()), offset)
         }
@@ -154,6 +158,8 @@ extension TemplateParser {
 
     private mutating func parseUnary(withFilter: Bool = true) throws -> TemplateExpr {
         let start = current.offset
+        try descend(at: start)
+        defer { depth -= 1 }
         var expr: TemplateExpr
         if current.isOp("-") {
             advance()
@@ -171,6 +177,8 @@ extension TemplateParser {
 
     mutating func parsePrimary() throws -> TemplateExpr {
         let token = current
+        try descend(at: token.offset)
+        defer { depth -= 1 }
         switch token.kind {
         case .name:
             advance()

@@ -9,6 +9,17 @@ struct TemplateParser {
     var soft = false
     /// Tag names that would end an enclosing block, for "unknown tag" messages.
     private var endTags: [[String]] = []
+    /// Nesting of blocks and sub-expressions, bounded so a hostile template cannot
+    /// exhaust the stack.
+    var depth = 0
+    static let maxDepth = 200
+
+    mutating func descend(at offset: Int) throws {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw error("the template nests blocks or expressions more than \(Self.maxDepth) deep", at: offset)
+        }
+    }
 
     init(tokens: [TemplateToken], sourceMap: TemplateSourceMap) {
         self.tokens = tokens
@@ -89,6 +100,8 @@ struct TemplateParser {
     /// `body` up to one of `ends`; fails at the end of the template with Jinja's message.
     mutating func parseStatements(_ ends: [String], opened: TemplateToken, name: String) throws -> [TemplateNode] {
         try expectBlockEnd()
+        try descend(at: opened.offset)
+        defer { depth -= 1 }
         endTags.append(ends)
         defer { endTags.removeLast() }
         let body = try parseBody(until: ends)

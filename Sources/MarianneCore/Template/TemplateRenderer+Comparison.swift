@@ -16,17 +16,22 @@ extension TemplateRenderer {
         }
     }
 
-    static func pythonEquals(_ a: TemplateValue, _ b: TemplateValue) -> Bool {
+    /// Values nested deeper than this compare unequal (and unordered) instead of
+    /// recursing further: Python raises RecursionError there.
+    static let maxNesting = 500
+
+    static func pythonEquals(_ a: TemplateValue, _ b: TemplateValue, depth: Int = 0) -> Bool {
+        if depth > maxNesting { return false }
         switch (a, b) {
         case (.null, .null): return true
         case (.string(let x), .string(let y)), (.markup(let x), .markup(let y)), (.string(let x), .markup(let y)), (.markup(let x), .string(let y)):
             return x == y && x.unicodeScalars.elementsEqual(y.unicodeScalars)
         case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { pythonEquals($0, $1) }
+            return x.count == y.count && zip(x, y).allSatisfy { pythonEquals($0, $1, depth: depth + 1) }
         case (.map(let x), .map(let y)):
             guard x.count == y.count else { return false }
             for (key, value) in zip(x.keys, x.values) {
-                guard let other = y[key], pythonEquals(value, other) else { return false }
+                guard let other = y[key], pythonEquals(value, other, depth: depth + 1) else { return false }
             }
             return true
         case (.object(let x), .object(let y)): return x === y
@@ -61,7 +66,8 @@ extension TemplateRenderer {
 
     /// Python's ordering of two values; nil when Python raises TypeError. NaN compares
     /// false both ways (reported as "same").
-    static func order(_ a: TemplateValue, _ b: TemplateValue) -> ComparisonResult? {
+    static func order(_ a: TemplateValue, _ b: TemplateValue, depth: Int = 0) -> ComparisonResult? {
+        if depth > maxNesting { return nil }
         if let x = integer(a), let y = integer(b) { return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame }
         if a.isNumber, b.isNumber, let x = a.numberValue, let y = b.numberValue {
             return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
@@ -72,8 +78,8 @@ extension TemplateRenderer {
         }
         switch (a, b) {
         case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)):
-            for (left, right) in zip(x, y) where !pythonEquals(left, right) {
-                return order(left, right)
+            for (left, right) in zip(x, y) where !pythonEquals(left, right, depth: depth + 1) {
+                return order(left, right, depth: depth + 1)
             }
             return x.count < y.count ? .orderedAscending : x.count > y.count ? .orderedDescending : .orderedSame
         default:

@@ -48,7 +48,10 @@ extension TemplateRenderer {
             if case .attribute(let baseExpr, let name) = callee.kind {
                 let base = try evaluate(baseExpr, scope)
                 if let method = try TemplateMethods.call(base, name, evaluated, self, allowMissing: true) {
-                    if let updated = method.updatedReceiver { writeBack(baseExpr, updated, scope) }
+                    if let updated = method.updatedReceiver {
+                        try checkNesting(updated)
+                        writeBack(baseExpr, updated, scope)
+                    }
                     return method.result
                 }
                 return try call(try attribute(base, name), evaluated)

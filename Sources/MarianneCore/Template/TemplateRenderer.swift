@@ -160,6 +160,12 @@ final class TemplateRenderer {
         return value.truthy
     }
 
+    func checkNesting(_ value: TemplateValue) throws {
+        if value.nests(deeperThan: Self.maxNesting - 10) {
+            throw TemplateFailure(kind: .limit, message: "values nested more than \(Self.maxNesting - 10) levels deep")
+        }
+    }
+
     func assign(_ target: TemplateTarget, _ value: TemplateValue, _ scope: TemplateScope) throws {
         switch target {
         case .name(let name):
@@ -176,6 +182,7 @@ final class TemplateRenderer {
             guard case .object(let object) = scope.lookup(name) ?? .null, let namespace = object as? TemplateNamespace else {
                 throw TemplateFailure.type("cannot assign attribute on non-namespace object")
             }
+            try checkNesting(value)
             namespace.values[attribute] = value
         }
     }

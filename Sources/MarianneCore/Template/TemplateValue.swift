@@ -99,6 +99,18 @@ extension TemplateValue {
         }
     }
 
+    /// Whether lists, tuples and mappings nest more than `limit` levels (looked at only to
+    /// that depth). Values kept across loop iterations are checked, so a template cannot
+    /// build a structure too deep to compare or free.
+    func nests(deeperThan limit: Int) -> Bool {
+        guard limit >= 0 else { return true }
+        switch self {
+        case .list(let items), .tuple(let items): return items.contains { $0.nests(deeperThan: limit - 1) }
+        case .map(let map): return map.values.contains { $0.nests(deeperThan: limit - 1) } || map.keys.contains { $0.nests(deeperThan: limit - 1) }
+        default: return false
+        }
+    }
+
     var isUndefined: Bool {
         if case .undefined = self { return true }
         return false
