@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
     targets: [
         .executableTarget(name: "mzt", dependencies: ["MarianneCLI"]),
@@ -37,7 +38,10 @@ let package = Package(
         ),
         .target(name: "MarianneClient", dependencies: ["MarianneProtocol"]),
         .target(name: "MarianneProtocol"),
-        .target(name: "MarianneCore", dependencies: ["MarianneProtocol", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "MarianneCore",
+            dependencies: ["MarianneProtocol", .product(name: "Yams", package: "Yams"), .product(name: "BigInt", package: "BigInt")]
+        ),
         .target(name: "CMarianneShims"),
         .target(
             name: "MarianneConductor",

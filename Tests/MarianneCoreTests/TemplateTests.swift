@@ -92,12 +92,17 @@ struct TemplateTests {
         }
     }
 
-    @Test func integerOverflowIsAnErrorNotATrap() throws {
-        for source in ["{{ big + 1 }}", "{{ big * 2 }}", "{{ 10 ** 30 }}", "{{ -big - 2 }}", "{{ 1e300 | int }}", "{{ ('inf' | float) | int }}", "{{ (0 - big - 1) // -1 }}"] {
-            let error = try #require(failure(source, ["big": .int(Int.max)]), "\(source) must fail")
+    @Test func integersGrowPast64BitsUpToPythonsPrintLimit() throws {
+        let context: [String: TemplateValue] = ["big": .int(Int.max)]
+        #expect(try render("{{ big + 1 }} {{ big * big }} {{ -big - 2 }} {{ 2 ** 64 }} {{ (big + 1) // 2 == 2 ** 62 }}", context)
+            == "9223372036854775808 85070591730234615847396907784232501249 -9223372036854775809 18446744073709551616 True")
+        #expect(try render("{{ 1e300 | int }}").hasPrefix("1000000000000000052504760255204420248704468581108159154915854115511802457988908195786371375080447864"))
+        #expect(try render("{{ 99999999999999999999 + 1 }} {{ '123456789012345678901' | int }}") == "100000000000000000000 123456789012345678901")
+        for source in ["{{ 10 ** 5000 }}", "{{ ('inf' | float) | int }}", "{{ (2 ** 14000) * (2 ** 14000) }}", "{{ 'x' * (2 ** 70) }}", "{{ (2 ** 2000) / 1 }}"] {
+            let error = try #require(failure(source), "\(source) must fail")
             #expect(error.kind == .type, "\(source)")
         }
-        #expect(throws: TemplateError.self) { try Template("{{ 99999999999999999999 }}") }
+        #expect(throws: TemplateError.self) { try Template("{{ " + String(repeating: "9", count: 5000) + " }}") }
     }
 
     @Test func quoteFilterQuotesForPOSIXShells() throws {
@@ -128,7 +133,9 @@ struct TemplateTests {
         let value = try #require(try TemplateValue(yamlText: yaml))
         let rendered = try Template("{{ v.flags }}|{{ v.numbers }}|{{ v.nulls }}|{{ v.order }}|{{ v.order[1] }}|{{ v.when }}").render(["v": value])
         #expect(rendered == "[True, False, True, False, True, False, 'yes']|[31, '0o17', 15, 1000, 5, -3, 1.5, inf, -inf, '1e5', 1000.0, 685230]|[None, None]|{'z': 1, 'a': 2, 1: 'int key'}|int key|2024-01-02")
-        #expect(throws: TemplateError.self) { try TemplateValue(yamlText: "n: 99999999999999999999") }
+        let big = try #require(try TemplateValue(yamlText: "n: 99999999999999999999"))
+        #expect(try Template("{{ v.n + 1 }}").render(["v": big]) == "100000000000000000000")
+        #expect(throws: TemplateError.self) { try TemplateValue(yamlText: "n: " + String(repeating: "9", count: 5000)) }
     }
 
     @Test func rendersOffTheMainActor() async throws {

@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// Python's format-spec mini-language: `[[fill]align][sign][#][0][width][,][.precision][type]`.
@@ -76,9 +77,9 @@ struct FormatSpec {
         case (_, "c"):
             guard let code = TemplateRenderer.integer(value), let scalar = Unicode.Scalar(UInt32(clamping: max(0, code))) else { throw mismatch(value) }
             return pad(String(Character(scalar)), defaultAlign: "<")
-        case (.int, ""), (.bool, ""), (_, "d"), (_, "x"), (_, "X"), (_, "o"), (_, "b"), (_, "n"):
+        case (.int, ""), (.bigInt, ""), (.bool, ""), (_, "d"), (_, "x"), (_, "X"), (_, "o"), (_, "b"), (_, "n"):
             if case .bool(let flag) = value, type.isEmpty { return pad(flag ? "True" : "False", defaultAlign: ">") }
-            guard let integer = TemplateRenderer.integer(value) else { throw mismatch(value) }
+            guard let integer = value.bigIntegerValue else { throw mismatch(value) }
             negative = integer < 0
             let magnitude = integer.magnitude
             switch type {

@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// Text of values exactly as Python's `str()` and `repr()` give it.
@@ -117,6 +118,7 @@ extension TemplateValue {
         case .null: return "None"
         case .bool(let flag): return flag ? "True" : "False"
         case .int(let number): return String(number)
+        case .bigInt(let number): return String(number)
         case .double(let number): return PythonFormat.float(number)
         case .string(let text): return PythonFormat.stringRepr(text)
         case .markup(let text): return "Markup(\(PythonFormat.stringRepr(text)))"

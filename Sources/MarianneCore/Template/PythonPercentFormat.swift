@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// Python's `'%s' % value` formatting (the `format` filter and the `%` operator on
@@ -90,11 +91,12 @@ enum PythonPercentFormat {
         case "r", "a": return .string(value.pythonRepr)
         case "d", "i", "u":
             if case .double(let number) = value {
-                guard number.isFinite, let integer = Int(exactly: number.rounded(.towardZero)) else {
+                guard number.isFinite, let integer = BigInt(exactly: number.rounded(.towardZero)), let result = TemplateValue.integer(integer) else {
                     throw TemplateFailure.type("cannot convert float \(PythonFormat.float(number)) to integer")
                 }
-                return .int(integer)
+                return result
             }
+            if case .bigInt = value { return value }
             guard let integer = TemplateRenderer.integer(value) else {
                 throw TemplateFailure.type("%\(Character(conversion)) format: a real number is required, not \(value.pythonTypeName)")
             }

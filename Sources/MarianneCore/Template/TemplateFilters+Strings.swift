@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// Filters on text and numbers.
@@ -45,6 +46,10 @@ extension TemplateFilters {
             switch value {
             case .double: return value
             case .int(let number): return .double(Double(number))
+            case .bigInt(let number):
+                let converted = Double(number)
+                guard converted.isFinite else { throw TemplateFailure.type("int too large to convert to float") }
+                return .double(converted)
             case .bool(let flag): return .double(flag ? 1 : 0)
             case .string(let text), .markup(let text): return parseFloat(text).map { .double($0) } ?? fallback
             case .undefined(let undefined): throw TemplateFailure.undefined(undefined)
@@ -54,8 +59,9 @@ extension TemplateFilters {
         "abs": { value, _, _ in
             switch value {
             case .int(let number):
-                guard number != Int.min else { throw TemplateOperators.overflow("abs") }
+                guard number != Int.min else { return .bigInt(-BigInt(number)) }
                 return .int(abs(number))
+            case .bigInt(let number): return .bigInt(BigInt(number.magnitude))
             case .bool(let flag): return .int(flag ? 1 : 0)
             case .double(let number): return .double(abs(number))
             case .undefined(let undefined): throw TemplateFailure.undefined(undefined)
@@ -124,7 +130,7 @@ extension TemplateFilters {
     }
 
     /// Python's `int(text, base)`.
-    static func parseInt(_ raw: String, base: Int) -> Int? {
+    static func parseInt(_ raw: String, base: Int) -> TemplateValue? {
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         var negative = false
         if let first = text.first, first == "-" || first == "+" {
@@ -140,8 +146,8 @@ extension TemplateFilters {
         }
         if radix == 0 { radix = 10 }
         guard !text.isEmpty, !text.hasPrefix("_"), !text.hasSuffix("_"), !text.contains("__") else { return nil }
-        guard let magnitude = Int(text.replacingOccurrences(of: "_", with: ""), radix: radix) else { return nil }
-        return negative ? -magnitude : magnitude
+        guard (2...36).contains(radix), let magnitude = BigInt(text.replacingOccurrences(of: "_", with: ""), radix: radix) else { return nil }
+        return TemplateValue.integer(negative ? -magnitude : magnitude)
     }
 
     private static func intFilter(_ value: TemplateValue, _ args: TemplateCallArguments, _ r: TemplateRenderer) throws -> TemplateValue {
@@ -150,17 +156,18 @@ extension TemplateFilters {
         func fromFloat(_ number: Double) throws -> TemplateValue {
             if number.isNaN { return fallback }
             guard number.isFinite else { throw TemplateFailure.type("cannot convert float infinity to integer") }
-            guard let integer = Int(exactly: number.rounded(.towardZero)) else {
-                throw TemplateFailure.type("the integer of \(PythonFormat.float(number)) does not fit in 64 bits")
+            if let integer = Int(exactly: number.rounded(.towardZero)) { return .int(integer) }
+            guard let big = BigInt(exactly: number.rounded(.towardZero)), let result = TemplateValue.integer(big) else {
+                throw TemplateFailure.type("cannot convert float \(PythonFormat.float(number)) to integer")
             }
-            return .int(integer)
+            return result
         }
         switch value {
-        case .int: return value
+        case .int, .bigInt: return value
         case .bool(let flag): return .int(flag ? 1 : 0)
         case .double(let number): return try fromFloat(number)
         case .string(let text), .markup(let text):
-            if let integer = parseInt(text, base: base) { return .int(integer) }
+            if let integer = parseInt(text, base: base) { return integer }
             if let number = parseFloat(text) { return try fromFloat(number) }
             return fallback
         case .undefined(let undefined): throw TemplateFailure.undefined(undefined)
@@ -173,6 +180,7 @@ extension TemplateFilters {
         let method = try args.value(1, "method").map { try text($0, r) } ?? "common"
         guard ["common", "ceil", "floor"].contains(method) else { throw TemplateFailure.type("method must be common, ceil or floor") }
         if case .undefined(let undefined) = value { throw TemplateFailure.undefined(undefined) }
+        if method == "common", case .bigInt = value, precision >= 0 { return value }
         if method == "common", let integer = TemplateRenderer.integer(value) {
             guard precision < 0 else { return .int(integer) }
             guard precision > -19 else { return .int(0) }

@@ -44,6 +44,7 @@ enum TemplateJSON {
         switch value {
         case .string(let text), .markup(let text): return text
         case .int(let number): return String(number)
+        case .bigInt(let number): return String(number)
         case .double(let number): return number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : PythonFormat.float(number)
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
@@ -60,6 +61,7 @@ enum TemplateJSON {
         case .null: output += "null"
         case .bool(let flag): output += flag ? "true" : "false"
         case .int(let number): output += String(number)
+        case .bigInt(let number): output += String(number)
         case .double(let number):
             output += number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : PythonFormat.float(number)
         case .string(let text), .markup(let text): output += string(text)

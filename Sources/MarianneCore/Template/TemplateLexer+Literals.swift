@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// Number and string literals, with Python's syntax and escapes.
@@ -41,10 +42,13 @@ extension TemplateLexer {
         let (end, radix) = integerEnd(i)
         var digits = slice(i, end).replacingOccurrences(of: "_", with: "")
         if radix != 10 { digits.removeFirst(2) }
-        guard let value = Int(digits, radix: radix) else {
-            throw lexError("the integer \(slice(i, end)) is too large (the largest is \(Int.max))", at: i)
+        if let value = Int(digits, radix: radix) {
+            return (TemplateToken(kind: .integer, text: slice(i, end), integer: value, offset: i), end)
         }
-        return (TemplateToken(kind: .integer, text: slice(i, end), integer: value, offset: i), end)
+        guard let big = BigInt(digits, radix: radix), big.bitWidth <= TemplateValue.maxIntegerBits else {
+            throw lexError("the integer \(slice(i, end).prefix(40)) is too large (more than 4,300 digits)", at: i)
+        }
+        return (TemplateToken(kind: .integer, text: slice(i, end), bigInteger: big, offset: i), end)
     }
 
     private func floatEnd(_ i: Int) -> Int? {

@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// An insertion-ordered mapping with Python dict key rules: `1`, `1.0` and `True` are the
@@ -72,6 +73,7 @@ public struct TemplateMap: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 enum TemplateKey: Hashable {
     case null
     case integer(Int)
+    case big(BigInt)
     case float(Double)
     case string(String)
     case tuple([TemplateKey])
@@ -83,9 +85,12 @@ enum TemplateKey: Hashable {
         case .null: self = .null
         case .bool(let flag): self = .integer(flag ? 1 : 0)
         case .int(let number): self = .integer(number)
+        case .bigInt(let number): self = .big(number)
         case .double(let number):
             if number == number.rounded(), let exact = Int(exactly: number) {
                 self = .integer(exact)
+            } else if number.isFinite, number == number.rounded(), let exact = BigInt(exactly: number) {
+                self = .big(exact)
             } else {
                 self = .float(number)
             }

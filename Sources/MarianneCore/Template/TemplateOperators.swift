@@ -1,11 +1,39 @@
+import BigInt
 import Foundation
 
 /// Python's arithmetic on template values: int/float promotion, floor division and modulo
-/// signs, `/` always float, sequence repetition and concatenation. Integer overflow is an
-/// error (Python's integers do not overflow; these are 64-bit).
+/// signs, `/` always float, sequence repetition and concatenation. Integers past 64 bits
+/// continue as big integers, up to 4,300 digits (where Python stops printing them).
 enum TemplateOperators {
     static func overflow(_ op: String) -> TemplateFailure {
-        .type("integer overflow in '\(op)': the result does not fit in a 64-bit integer (\(Int.min)...\(Int.max))")
+        .type("integer too large in '\(op)': more than 4,300 digits")
+    }
+
+    /// A big-integer result, or the error past the size limit.
+    static func big(_ value: BigInt, _ op: String) throws -> TemplateValue {
+        guard let result = TemplateValue.integer(value) else { throw overflow(op) }
+        return result
+    }
+
+    /// Both operands as big integers when at least one is one (or the 64-bit result overflowed).
+    private static func bigPair(_ a: TemplateValue, _ b: TemplateValue) -> (BigInt, BigInt)? {
+        guard let x = a.bigIntegerValue, let y = b.bigIntegerValue else { return nil }
+        return (x, y)
+    }
+
+    private static func isBig(_ a: TemplateValue, _ b: TemplateValue) -> Bool {
+        if case .bigInt = a { return true }
+        if case .bigInt = b { return true }
+        return false
+    }
+
+    /// A float operand from a big integer, as Python converts it (too large is an error).
+    private static func floats(_ a: TemplateValue, _ b: TemplateValue, _ op: String) throws -> (Double, Double)? {
+        guard let x = a.numberValue, let y = b.numberValue else { return nil }
+        for (value, number) in [(a, x), (b, y)] {
+            if case .bigInt = value, !number.isFinite { throw TemplateFailure.type("int too large to convert to float") }
+        }
+        return (x, y)
     }
 
     private static func unsupported(_ op: String, _ a: TemplateValue, _ b: TemplateValue) -> TemplateFailure {
@@ -27,14 +55,15 @@ enum TemplateOperators {
         case .subtract:
             if let x = integer(a), let y = integer(b) {
                 let (result, overflowed) = x.subtractingReportingOverflow(y)
-                if overflowed { throw overflow("-") }
-                return .int(result)
+                if !overflowed { return .int(result) }
+                return try big(BigInt(x) - BigInt(y), "-")
             }
-            guard let x = a.numberValue, let y = b.numberValue else { throw unsupported("-", a, b) }
+            if isBig(a, b), let (x, y) = bigPair(a, b) { return try big(x - y, "-") }
+            guard let (x, y) = try floats(a, b, "-") else { throw unsupported("-", a, b) }
             return .double(x - y)
         case .multiply: return try multiply(a, b, renderer)
         case .divide:
-            guard let x = a.numberValue, let y = b.numberValue else { throw unsupported("/", a, b) }
+            guard let (x, y) = try floats(a, b, "/") else { throw unsupported("/", a, b) }
             if y == 0 { throw TemplateFailure.type("division by zero") }
             return .double(x / y)
         case .floorDivide, .modulo:
@@ -42,7 +71,7 @@ enum TemplateOperators {
                 if y == 0 { throw TemplateFailure.type(op == .modulo ? "integer modulo by zero" : "integer division or modulo by zero") }
                 if x == Int.min && y == -1 {
                     if op == .modulo { return .int(0) }
-                    throw overflow("//")
+                    return try big(-BigInt(x), "//")
                 }
                 var quotient = x / y
                 var remainder = x % y
@@ -52,7 +81,16 @@ enum TemplateOperators {
                 }
                 return .int(op == .modulo ? remainder : quotient)
             }
-            guard let x = a.numberValue, let y = b.numberValue else { throw unsupported(op.rawValue, a, b) }
+            if isBig(a, b), let (x, y) = bigPair(a, b) {
+                if y == 0 { throw TemplateFailure.type(op == .modulo ? "integer modulo by zero" : "integer division or modulo by zero") }
+                var (quotient, remainder) = x.quotientAndRemainder(dividingBy: y)
+                if remainder != 0 && (remainder < 0) != (y < 0) {
+                    quotient -= 1
+                    remainder += y
+                }
+                return try big(op == .modulo ? remainder : quotient, op.rawValue)
+            }
+            guard let (x, y) = try floats(a, b, op.rawValue) else { throw unsupported(op.rawValue, a, b) }
             if y == 0 { throw TemplateFailure.type(op == .modulo ? "float modulo" : "float floor division by zero") }
             let (quotient, remainder) = floatDivMod(x, y)
             return .double(op == .modulo ? remainder : quotient)
@@ -86,10 +124,11 @@ enum TemplateOperators {
     private static func add(_ a: TemplateValue, _ b: TemplateValue, _ renderer: TemplateRenderer) throws -> TemplateValue {
         if let x = integer(a), let y = integer(b) {
             let (result, overflowed) = x.addingReportingOverflow(y)
-            if overflowed { throw overflow("+") }
-            return .int(result)
+            if !overflowed { return .int(result) }
+            return try big(BigInt(x) + BigInt(y), "+")
         }
-        if let x = a.numberValue, let y = b.numberValue { return .double(x + y) }
+        if isBig(a, b), let (x, y) = bigPair(a, b) { return try big(x + y, "+") }
+        if let (x, y) = try floats(a, b, "+") { return .double(x + y) }
         switch (a, b) {
         case (.string(let x), .string(let y)):
             try renderer.checkSize(x.utf8.count + y.utf8.count)
@@ -114,10 +153,14 @@ enum TemplateOperators {
     private static func multiply(_ a: TemplateValue, _ b: TemplateValue, _ renderer: TemplateRenderer) throws -> TemplateValue {
         if let x = integer(a), let y = integer(b) {
             let (result, overflowed) = x.multipliedReportingOverflow(by: y)
-            if overflowed { throw overflow("*") }
-            return .int(result)
+            if !overflowed { return .int(result) }
+            return try big(BigInt(x) * BigInt(y), "*")
         }
-        if let x = a.numberValue, let y = b.numberValue, !(a.isSequenceLike || b.isSequenceLike) { return .double(x * y) }
+        if isBig(a, b), let (x, y) = bigPair(a, b) {
+            guard x.bitWidth + y.bitWidth <= TemplateValue.maxIntegerBits + 2 else { throw overflow("*") }
+            return try big(x * y, "*")
+        }
+        if !(a.isSequenceLike || b.isSequenceLike), let (x, y) = try floats(a, b, "*") { return .double(x * y) }
         let (sequence, countValue) = integer(b) != nil ? (a, b) : (b, a)
         guard let count = integer(countValue) else {
             throw TemplateFailure.type("can't multiply sequence by non-int of type '\(countValue.pythonTypeName)'")
@@ -156,19 +199,26 @@ enum TemplateOperators {
             while remaining > 0 {
                 if remaining & 1 == 1 {
                     let (product, overflowed) = result.multipliedReportingOverflow(by: factor)
-                    if overflowed { throw overflow("**") }
+                    if overflowed { return try bigPower(BigInt(base), exponent) }
                     result = product
                 }
                 remaining >>= 1
                 if remaining > 0 {
                     let (square, overflowed) = factor.multipliedReportingOverflow(by: factor)
-                    if overflowed { throw overflow("**") }
+                    if overflowed { return try bigPower(BigInt(base), exponent) }
                     factor = square
                 }
             }
             return .int(result)
         }
-        guard let x = a.numberValue, let y = b.numberValue else { throw unsupported("** or pow()", a, b) }
+        if case .bigInt(let base) = a, let exponent = integer(b), exponent >= 0 { return try bigPower(base, exponent) }
+        if case .bigInt = b, let base = integer(a), abs(base) <= 1 {
+            guard let exponent = b.bigIntegerValue else { throw unsupported("** or pow()", a, b) }
+            if base == 0 { return exponent < 0 ? .double(.infinity) : .int(0) }
+            return .int(base == 1 || exponent.isMultiple(of: 2) ? 1 : -1)
+        }
+        if case .bigInt = b, a.bigIntegerValue != nil { throw overflow("**") }
+        guard let (x, y) = try floats(a, b, "**") else { throw unsupported("** or pow()", a, b) }
         if x == 0 && y < 0 { throw TemplateFailure.type("0.0 cannot be raised to a negative power") }
         if x < 0 && y != y.rounded() && y.isFinite {
             throw TemplateFailure.type("a negative number raised to a fractional power is a complex number, which templates do not support")
@@ -178,11 +228,18 @@ enum TemplateOperators {
         return .double(result)
     }
 
+    private static func bigPower(_ base: BigInt, _ exponent: Int) throws -> TemplateValue {
+        let (bits, overflowed) = max(0, base.magnitude.bitWidth - 1).multipliedReportingOverflow(by: exponent)
+        guard !overflowed, bits <= TemplateValue.maxIntegerBits else { throw overflow("**") }
+        return try big(base.power(exponent), "**")
+    }
+
     static func negate(_ value: TemplateValue, strict: Bool) throws -> TemplateValue {
         switch value {
         case .int(let number):
-            guard number != Int.min else { throw overflow("-") }
+            guard number != Int.min else { return .bigInt(-BigInt(number)) }
             return .int(-number)
+        case .bigInt(let number): return try big(-number, "-")
         case .bool(let flag): return .int(flag ? -1 : 0)
         case .double(let number): return .double(-number)
         case .undefined(let undefined): throw TemplateFailure.undefined(undefined)
@@ -192,7 +249,7 @@ enum TemplateOperators {
 
     static func plus(_ value: TemplateValue) throws -> TemplateValue {
         switch value {
-        case .int, .double: return value
+        case .int, .bigInt, .double: return value
         case .bool(let flag): return .int(flag ? 1 : 0)
         case .undefined(let undefined): throw TemplateFailure.undefined(undefined)
         default: throw TemplateFailure.type("bad operand type for unary +: '\(value.pythonTypeName)'")

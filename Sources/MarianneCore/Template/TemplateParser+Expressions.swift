@@ -197,6 +197,7 @@ extension TemplateParser {
             return node(.constant(.string(text)), token.offset)
         case .integer:
             advance()
+            if let big = token.bigInteger { return node(.constant(.bigInt(big)), token.offset) }
             return node(.constant(.int(token.integer)), token.offset)
         case .float:
             advance()

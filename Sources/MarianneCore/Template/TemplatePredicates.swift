@@ -31,7 +31,12 @@ enum TemplatePredicates {
         "boolean": { value, _, _ in if case .bool = value { return true } else { return false } },
         "true": { value, _, _ in value == .bool(true) },
         "false": { value, _, _ in value == .bool(false) },
-        "integer": { value, _, _ in if case .int = value { return true } else { return false } },
+        "integer": { value, _, _ in
+            switch value {
+            case .int, .bigInt: return true
+            default: return false
+            }
+        },
         "float": { value, _, _ in if case .double = value { return true } else { return false } },
         "number": { value, _, _ in value.isNumber },
         "string": { value, _, _ in value.stringValue != nil },

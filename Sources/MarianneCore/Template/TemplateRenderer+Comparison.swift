@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// Python's `==`, ordering, `in` and slicing, with Jinja2's undefined rules.
@@ -35,6 +36,9 @@ extension TemplateRenderer {
             }
             return true
         case (.object(let x), .object(let y)): return x === y
+        case (.bigInt(let x), .bigInt(let y)): return x == y
+        case (.bigInt, .int), (.int, .bigInt), (.bigInt, .bool), (.bool, .bigInt): return false
+        case (.bigInt(let x), .double(let y)), (.double(let y), .bigInt(let x)): return y.isFinite && y == y.rounded() && BigInt(exactly: y) == x
         default:
             if let x = integer(a), let y = integer(b) { return x == y }
             if a.isNumber, b.isNumber, let x = a.numberValue, let y = b.numberValue { return x == y }
@@ -69,6 +73,8 @@ extension TemplateRenderer {
     static func order(_ a: TemplateValue, _ b: TemplateValue, depth: Int = 0) -> ComparisonResult? {
         if depth > maxNesting { return nil }
         if let x = integer(a), let y = integer(b) { return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame }
+        if case .bigInt = a, let x = a.bigIntegerValue, let y = b.bigIntegerValue { return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame }
+        if case .bigInt = b, let x = a.bigIntegerValue, let y = b.bigIntegerValue { return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame }
         if a.isNumber, b.isNumber, let x = a.numberValue, let y = b.numberValue {
             return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
         }

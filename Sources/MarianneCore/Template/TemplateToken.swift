@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// One token of template source, with its offset (in Unicode scalars) for error positions.
@@ -14,6 +15,8 @@ struct TemplateToken: Sendable, Equatable {
     /// Data text, a name, an operator, or a decoded string literal.
     var text: String
     var integer: Int = 0
+    /// The value of an integer literal beyond 64 bits.
+    var bigInteger: BigInt?
     var float: Double = 0
     var offset: Int
 

@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 import Yams
 
@@ -6,7 +7,7 @@ extension TemplateValue {
     /// `on`, `off`), integers with `0x`, `0o`, `0b`, `0` octal and `_`, floats with `.inf`
     /// and `.nan`, `~` and `null` for None, mappings in their order. Timestamps stay strings.
     /// Throws a `TemplateError` for keys Python cannot hash (lists, mappings), integers
-    /// beyond 64 bits, and nesting deeper than `maxDepth`.
+    /// of more than 4,300 digits, and nesting deeper than `maxDepth`.
     public init(yaml node: Node, maxDepth: Int = 32) throws {
         self = try Self.convert(node, depth: 0, maxDepth: maxDepth)
     }
@@ -59,13 +60,13 @@ extension TemplateValue {
         case ".nan", ".NaN", ".NAN": return .double(.nan)
         default: break
         }
-        if let integer = try yamlInteger(text, node) { return .int(integer) }
+        if let integer = try yamlInteger(text, node) { return integer }
         if let number = yamlFloat(text) { return .double(number) }
         return .string(text)
     }
 
     /// PyYAML's int resolver: `[-+]?(0b[01_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)`.
-    private static func yamlInteger(_ text: String, _ node: Node) throws -> Int? {
+    private static func yamlInteger(_ text: String, _ node: Node) throws -> TemplateValue? {
         var body = Substring(text)
         var negative = false
         if let first = body.first, first == "-" || first == "+" {
@@ -74,39 +75,38 @@ extension TemplateValue {
         }
         guard let first = body.first, first.isASCII, first.isNumber else { return nil }
         let digits = body.replacingOccurrences(of: "_", with: "")
-        var magnitude: Int?
+        var magnitude: BigInt?
         var matched = false
         if body.hasPrefix("0b") {
             matched = body.dropFirst(2).allSatisfy { "01_".contains($0) } && body.count > 2
-            if matched { magnitude = Int(digits.dropFirst(2), radix: 2) }
+            if matched { magnitude = BigInt(digits.dropFirst(2), radix: 2) }
         } else if body.hasPrefix("0x") {
             matched = body.dropFirst(2).allSatisfy { $0.isHexDigit || $0 == "_" } && body.count > 2
-            if matched { magnitude = Int(digits.dropFirst(2), radix: 16) }
+            if matched { magnitude = BigInt(digits.dropFirst(2), radix: 16) }
         } else if body.hasPrefix("0") && body.count > 1 {
             matched = body.dropFirst().allSatisfy { ("0"..."7").contains($0) || $0 == "_" }
-            if matched { magnitude = Int(digits.dropFirst(), radix: 8) ?? 0 }
+            if matched { magnitude = BigInt(digits.dropFirst(), radix: 8) ?? 0 }
         } else if body.contains(":") {
             let parts = body.split(separator: ":", omittingEmptySubsequences: false)
             matched = parts.first.map { $0.allSatisfy { $0.isNumber || $0 == "_" } && !$0.hasPrefix("0") } ?? false
                 && parts.dropFirst().allSatisfy { (1...2).contains($0.count) && $0.allSatisfy(\.isNumber) && (Int($0) ?? 60) < 60 }
             if matched {
-                var total: Int? = 0
+                var total: BigInt? = 0
                 for part in parts {
-                    guard let value = total, let digit = Int(part.replacingOccurrences(of: "_", with: "")) else { total = nil; break }
-                    let (shifted, overflowed) = value.multipliedReportingOverflow(by: 60)
-                    total = overflowed ? nil : shifted.addingReportingOverflow(digit).overflow ? nil : shifted + digit
+                    guard let value = total, let digit = BigInt(part.replacingOccurrences(of: "_", with: "")) else { total = nil; break }
+                    total = value * 60 + digit
                 }
                 magnitude = total
             }
         } else {
             matched = body.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "_" }
-            if matched { magnitude = Int(digits) }
+            if matched { magnitude = BigInt(digits) }
         }
         guard matched else { return nil }
-        guard let magnitude else {
-            throw failure("the integer \(text) does not fit in 64 bits (\(Int.min)...\(Int.max))", node)
+        guard let magnitude, let value = TemplateValue.integer(negative ? -magnitude : magnitude) else {
+            throw failure("the integer \(text.prefix(40)) is too large (more than 4,300 digits)", node)
         }
-        return negative ? -magnitude : magnitude
+        return value
     }
 
     /// PyYAML's float resolver: `[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?` and friends.

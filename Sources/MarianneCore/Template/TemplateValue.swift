@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 
 /// A value a template works with, modelled on the Python values Jinja2 sees: user variables
@@ -9,6 +10,9 @@ public enum TemplateValue: Sendable {
     case null
     case bool(Bool)
     case int(Int)
+    /// An integer beyond 64 bits (Python's integers do not overflow). Never holds a value
+    /// that fits in `int`; see `TemplateValue.integer(_:)`.
+    case bigInt(BigInt)
     case double(Double)
     case string(String)
     /// Text marked safe (`| safe`, `| escape`): prints as is.
@@ -60,6 +64,7 @@ extension TemplateValue: Equatable {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
+        case (.bigInt(let a), .bigInt(let b)): return a == b
         case (.double(let a), .double(let b)): return a == b || (a.isNaN && b.isNaN)
         case (.string(let a), .string(let b)), (.markup(let a), .markup(let b)): return a == b
         case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)): return a == b
@@ -84,12 +89,33 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
 }
 
 extension TemplateValue {
+    /// Integers past this many bits are an error, the size where Python stops printing them
+    /// (4,300 decimal digits).
+    static let maxIntegerBits = 14_280
+
+    /// `.int` when the value fits in 64 bits, `.bigInt` otherwise; nil past `maxIntegerBits`.
+    static func integer(_ value: BigInt) -> TemplateValue? {
+        if let small = Int(exactly: value) { return .int(small) }
+        return value.bitWidth > maxIntegerBits ? nil : .bigInt(value)
+    }
+
+    /// Ints, bools and big integers as a BigInt.
+    var bigIntegerValue: BigInt? {
+        switch self {
+        case .int(let number): return BigInt(number)
+        case .bool(let flag): return flag ? 1 : 0
+        case .bigInt(let number): return number
+        default: return nil
+        }
+    }
+
     /// Python's truth value. Undefined values are handled by the renderer before this.
     var truthy: Bool {
         switch self {
         case .null: return false
         case .bool(let value): return value
         case .int(let value): return value != 0
+        case .bigInt: return true
         case .double(let value): return value != 0
         case .string(let value), .markup(let value): return !value.isEmpty
         case .list(let items), .tuple(let items): return !items.isEmpty
@@ -136,6 +162,7 @@ extension TemplateValue {
     var numberValue: Double? {
         switch self {
         case .int(let value): return Double(value)
+        case .bigInt(let value): return Double(value)
         case .double(let value): return value
         case .bool(let value): return value ? 1 : 0
         default: return nil
@@ -144,7 +171,7 @@ extension TemplateValue {
 
     var isNumber: Bool {
         switch self {
-        case .int, .double, .bool: return true
+        case .int, .bigInt, .double, .bool: return true
         default: return false
         }
     }
@@ -154,7 +181,7 @@ extension TemplateValue {
         switch self {
         case .null: return "NoneType"
         case .bool: return "bool"
-        case .int: return "int"
+        case .int, .bigInt: return "int"
         case .double: return "float"
         case .string: return "str"
         case .markup: return "Markup"
