@@ -6,33 +6,25 @@ final class TemplateRenderer {
     let limits: TemplateLimits
     let strict: Bool
     let sourceMap: TemplateSourceMap
-    /// Counted through a pointer: this is the hottest write of a render.
-    private let steps = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    // The hottest writes of a render: `unchecked` spares them dynamic exclusivity checks
+    // (a renderer is used by one thread).
+    @exclusivity(unchecked) private var steps = 0
     private var depth = 0
     private var autoescape = false
-    /// The text rendered so far, behind a pointer for the same reason as `steps`.
-    private let buffer = UnsafeMutablePointer<String>.allocate(capacity: 1)
-    var output: String { buffer.pointee }
+    /// The text rendered so far.
+    @exclusivity(unchecked) private(set) var output = ""
 
     init(limits: TemplateLimits, strict: Bool, sourceMap: TemplateSourceMap) {
         self.limits = limits
         self.strict = strict
         self.sourceMap = sourceMap
-        steps.initialize(to: 0)
-        buffer.initialize(to: "")
-    }
-
-    deinit {
-        steps.deallocate()
-        buffer.deinitialize(count: 1)
-        buffer.deallocate()
     }
 
     // MARK: - Limits and errors
 
     @inline(__always) func tick(_ count: Int = 1) throws {
-        steps.pointee &+= count
-        if steps.pointee > limits.maxSteps {
+        steps &+= count
+        if steps > limits.maxSteps {
             throw TemplateFailure(
                 kind: .limit,
                 message: "template exceeded \(limits.maxSteps) steps: loops nested too deeply or too long (raise the limit or shorten the loops)"
@@ -53,17 +45,17 @@ final class TemplateRenderer {
     }
 
     private func write(_ text: String) throws {
-        buffer.pointee += text
-        try checkSize(buffer.pointee.utf8.count)
+        output += text
+        try checkSize(output.utf8.count)
     }
 
     /// Renders `body` into a fresh buffer and returns it.
     func capture(_ body: [TemplateNode], _ scope: TemplateScope) throws -> String {
-        let saved = buffer.pointee
-        buffer.pointee = ""
-        defer { buffer.pointee = saved }
+        let saved = output
+        output = ""
+        defer { output = saved }
         try render(body, scope)
-        return buffer.pointee
+        return output
     }
 
     // MARK: - Statements
@@ -209,11 +201,11 @@ final class TemplateRenderer {
             let recurse: ((TemplateValue) throws -> TemplateValue)? = loop.recursive ? { [unowned self] children in
                 try self.enter()
                 defer { self.leave() }
-                let saved = self.buffer.pointee
-                self.buffer.pointee = ""
-                defer { self.buffer.pointee = saved }
+                let saved = self.output
+                self.output = ""
+                defer { self.output = saved }
                 try self.renderLoop(loop, children, scope, depth0: depth0 + 1)
-                return .string(self.buffer.pointee)
+                return .string(self.output)
             } : nil
             context = TemplateLoopContext(items: items, depth0: depth0, recurse: recurse)
         }
