@@ -12,7 +12,7 @@ public enum SheetVariables {
         let score = loaded.score
         var variables = builtins(loaded, sheet: sheet, jobID: jobID)
         variables["previous_outputs"] = TemplateValues.intKeyed(crossSheet.previousOutputs.mapValues(TemplateValue.string))
-        variables["previous_files"] = .map(crossSheet.previousFiles.mapValues(TemplateValue.string))
+        variables["previous_files"] = .map(TemplateMap(crossSheet.previousFiles.mapValues(TemplateValue.string)))
         variables["skipped_upstream"] = .list(crossSheet.skippedUpstream.map(TemplateValue.int))
         variables["injected_context"] = .list(injections.context.map(TemplateValue.string))
         variables["injected_skills"] = .list(injections.skills.map(TemplateValue.string))
@@ -41,8 +41,8 @@ public enum SheetVariables {
 
 /// Building template values whose shape the template engine decides.
 public enum TemplateValues {
-    /// A mapping keyed by integers (`previous_outputs[2]`).
+    /// A mapping keyed by integers (`previous_outputs[2]`), in key order.
     public static func intKeyed(_ values: [Int: TemplateValue]) -> TemplateValue {
-        .map(Dictionary(uniqueKeysWithValues: values.map { (String($0.key), $0.value) }))
+        .map(TemplateMap(values.sorted { $0.key < $1.key }.map { (TemplateValue.int($0.key), $0.value) }))
     }
 }

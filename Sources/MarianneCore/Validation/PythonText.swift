@@ -4,26 +4,10 @@ import Foundation
 /// commands (`{voice}` of a solo sheet is `None`, a list is `['a', 1]`).
 public enum PythonText {
     /// `str(value)`.
-    public static func str(_ value: TemplateValue) -> String {
-        switch value {
-        case .string(let text): return text
-        default: return repr(value)
-        }
-    }
+    public static func str(_ value: TemplateValue) -> String { value.pythonString }
 
-    /// `repr(value)`.
-    public static func repr(_ value: TemplateValue) -> String {
-        switch value {
-        case .string(let text): return quote(text)
-        case .int(let number): return String(number)
-        case .double(let number): return float(number)
-        case .bool(let flag): return flag ? "True" : "False"
-        case .null: return "None"
-        case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
-        case .map(let map):
-            return "{" + map.keys.sorted().map { "\(quote($0)): \(repr(map[$0] ?? .null))" }.joined(separator: ", ") + "}"
-        }
-    }
+    /// `repr(value)` (mappings in their order, as Python's dicts).
+    public static func repr(_ value: TemplateValue) -> String { value.pythonRepr }
 
     /// Python's float repr: shortest round-trip digits, exponent form below 1e-4 and from 1e16.
     public static func float(_ value: Double) -> String {
