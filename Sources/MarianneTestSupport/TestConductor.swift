@@ -94,9 +94,15 @@ public final class TestConductor: @unchecked Sendable {
         }
     }
 
-    /// Stops the conductor (gracefully, then by force), waits until it is gone, and removes
-    /// the home.
+    /// Stops the conductor (gracefully, then by force) and removes the home, on a thread of
+    /// its own: a test's teardown never blocks the cooperative pool that the other tests
+    /// running at the same time need. The test process waits for these at exit.
     public func shutdown() {
+        BackgroundCleanup.shared.run { self.stopAndRemove() }
+    }
+
+    /// Stops the conductor, waits until it is gone, and removes the home (blocking).
+    public func stopAndRemove() {
         if let pid, ConductorProcess.isAlive(pid) {
             _ = try? Self.runBlocking(Self.binary, ["stop", "--yes"], environment: ["MZT_HOME": home], timeout: 30)
             if ConductorProcess.isAlive(pid) {

@@ -101,8 +101,8 @@ struct JobControlTests {
         let engine = try await engine()
         defer { engine.dir.remove() }
         await engine.queue.enqueue("r")
-        try await Poll.until(timeout: 10) { try await engine.store.row("r").jobStatus == .running }
-        try await Poll.until(timeout: 10) { await engine.queue.liveJob("r")?.runner != nil }
+        try await Poll.until(timeout: 60) { try await engine.store.row("r").jobStatus == .running }
+        try await Poll.until(timeout: 60) { await engine.queue.liveJob("r")?.runner != nil }
         _ = try await engine.control.pause("r", now: true)
         #expect(try await engine.store.row("r").jobStatus == .paused)
         // The job ends while its processes are being continued.
@@ -117,7 +117,7 @@ struct JobControlTests {
         defer { engine.dir.remove() }
         await engine.queue.enqueue("r")
         _ = try await engine.control.cancel("r")
-        try await Poll.until(timeout: 10) { try await engine.store.row("r").jobStatus == .cancelled }
+        try await Poll.until(timeout: 60) { try await engine.store.row("r").jobStatus == .cancelled }
         #expect(await engine.queue.liveJob("r") == nil || true)
     }
 

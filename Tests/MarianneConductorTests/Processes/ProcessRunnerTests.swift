@@ -78,7 +78,7 @@ struct ProcessRunnerTests {
         defer { dir.remove() }
         let spec = bash("echo $$ > leader.pid; sleep 300", in: dir)
         let task = Task { try await ProcessRunner.run(spec, grace: 1) }
-        try await Poll.until(timeout: 10) { FileManager.default.fileExists(atPath: dir.file("leader.pid")) }
+        try await Poll.until(timeout: 60) { FileManager.default.fileExists(atPath: dir.file("leader.pid")) }
         task.cancel()
         let outcome = try await task.value
         #expect(outcome.cancelled)
@@ -111,7 +111,7 @@ struct ProcessRunnerTests {
         }
         let file = dir.file("all.out")
         let run = Task { try await ProcessRunner.run(self.bash("seq 1 5000", in: dir, stdout: .fileAndLines(file, lines)), grace: 1) }
-        try await Poll.until(timeout: 20) {
+        try await Poll.until(timeout: 60) {
             (try? String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count) == 5000
         }
         await gate.open()

@@ -132,7 +132,7 @@ struct ScoreRunnerTests {
             """, script: [:], duration: .seconds(30))
         defer { setup.dir.remove() }
         let run = Task { await setup.runner.run() }
-        try await Poll.until(timeout: 10) { setup.attempt.calls[1] == 1 }
+        try await Poll.until(timeout: 60) { setup.attempt.calls[1] == 1 }
         await setup.runner.requestStop(.cancel)
         #expect(await run.value == .cancelled)
         let checkpoint = try CheckpointStore.read(from: setup.path)
@@ -150,7 +150,7 @@ struct ScoreRunnerTests {
             """, script: [:], duration: .milliseconds(300))
         defer { setup.dir.remove() }
         let run = Task { await setup.runner.run() }
-        try await Poll.until(timeout: 10) { setup.attempt.calls[1] == 1 }
+        try await Poll.until(timeout: 60) { setup.attempt.calls[1] == 1 }
         await setup.runner.requestPause()
         #expect(await run.value == .paused)
         let checkpoint = try CheckpointStore.read(from: setup.path)
@@ -167,7 +167,7 @@ struct ScoreRunnerTests {
             """, script: [:], duration: .milliseconds(200))
         defer { setup.dir.remove() }
         let run = Task { await setup.runner.run() }
-        try await Poll.until(timeout: 10) { setup.attempt.calls[1] == 1 }
+        try await Poll.until(timeout: 60) { setup.attempt.calls[1] == 1 }
         try FileManager.default.removeItem(atPath: setup.dir.file("ws"))
         let outcome = await run.value
         guard case .failed(let reason) = outcome else {
