@@ -39,6 +39,8 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
     public var moduleCheckpoint: JSONValue?
     /// Process groups in flight that belong to no sheet (a module's process).
     public var processGroups: [Int32]?
+    /// How many `on_success` run_job hooks led to this job (0: submitted by someone).
+    public var chainDepth: Int?
 
     public init(
         jobID: String, name: String, kind: String = "score", status: JobStatus = .pending, configHash: String,
@@ -85,6 +87,7 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
         case pausedByUser = "paused_by_user"
         case moduleCheckpoint = "module_checkpoint"
         case processGroups = "process_groups"
+        case chainDepth = "chain_depth"
     }
 }
 
@@ -103,6 +106,9 @@ public struct SheetState: Codable, Sendable, Equatable {
     public var stderrTail: String?
     /// Process group of the attempt in flight, so a restarted conductor can kill leftovers.
     public var processGroup: Int32?
+    /// Skipped by its own `skip_when`/`skip_when_command` (sheets after it still run), not
+    /// because a sheet it depends on failed.
+    public var skippedByRule: Bool?
 
     public init(number: Int, status: SheetStatus = .pending) {
         self.number = number
@@ -119,6 +125,7 @@ public struct SheetState: Codable, Sendable, Equatable {
         case stdoutTail = "stdout_tail"
         case stderrTail = "stderr_tail"
         case processGroup = "process_group"
+        case skippedByRule = "skipped_by_rule"
     }
 }
 

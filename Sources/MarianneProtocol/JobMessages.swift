@@ -30,11 +30,15 @@ public struct SubmitParams: Codable, Sendable, Equatable {
     /// Directory that relative paths in inline content (and `workspace`) resolve against;
     /// the client's working directory.
     public var baseDirectory: String?
+    /// Set by the conductor for a job an `on_success` hook chains: how deep in the chain it is.
+    public var chainDepth: Int?
 
     public init(
         configPath: String? = nil, configContent: String? = nil, workspace: String? = nil, startSheet: Int? = nil,
-        selfHealing: Bool? = nil, maxDuration: String? = nil, id: String? = nil, baseDirectory: String? = nil
+        selfHealing: Bool? = nil, maxDuration: String? = nil, id: String? = nil, baseDirectory: String? = nil,
+        chainDepth: Int? = nil
     ) {
+        self.chainDepth = chainDepth
         self.baseDirectory = baseDirectory
         self.configPath = configPath
         self.configContent = configContent
@@ -53,6 +57,7 @@ public struct SubmitParams: Codable, Sendable, Equatable {
         case selfHealing = "self_healing"
         case maxDuration = "max_duration"
         case baseDirectory = "base_directory"
+        case chainDepth = "chain_depth"
     }
 }
 

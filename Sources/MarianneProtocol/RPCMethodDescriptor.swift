@@ -84,5 +84,8 @@ extension SubmitParams: ValidatedParams {
         if let startSheet, !(1...10_000_000).contains(startSheet) {
             throw RPCError(.invalidParams, "invalid params: start_sheet must be between 1 and 10000000")
         }
+        if let chainDepth, !(0...100).contains(chainDepth) {
+            throw RPCError(.invalidParams, "invalid params: chain_depth must be between 0 and 100")
+        }
     }
 }

@@ -9,6 +9,7 @@ final class JobEvents: RunEvents, @unchecked Sendable {
     let registry: Registry
     private let lock = NSLock()
     private var submitter: (@Sendable (SubmitParams) async throws -> SubmitResult)?
+    private var followUps: [String: [FollowUp]] = [:]
 
     init(log: JobLog, registry: Registry) {
         self.log = log
@@ -41,14 +42,22 @@ final class JobEvents: RunEvents, @unchecked Sendable {
         }
     }
 
-    func submitFollowUp(_ jobID: String, path: String, relativeTo directory: String) async {
-        let absolute = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
-        guard let submit = lock.withLock({ submitter }) else { return }
-        do {
-            let result = try await submit(SubmitParams(configPath: absolute.lexicallyNormalized))
-            log.append(jobID, level: "INFO", message: "on_success submitted job \(result.jobID)")
-        } catch {
-            log.append(jobID, level: "ERROR", message: "on_success run_job \(path) failed: \(error)")
+    func chain(_ jobID: String, _ followUp: FollowUp) {
+        lock.withLock { followUps[jobID, default: []].append(followUp) }
+    }
+
+    /// Submits what the job's hooks chained (after its row says `completed`); forgets them
+    /// when the job did not complete.
+    func releaseFollowUps(_ jobID: String, completed: Bool) async {
+        let (pending, submit) = lock.withLock { (followUps.removeValue(forKey: jobID) ?? [], submitter) }
+        guard completed, let submit else { return }
+        for followUp in pending {
+            do {
+                let result = try await submit(SubmitParams(configPath: followUp.path, workspace: followUp.workspace, chainDepth: followUp.depth))
+                log.append(jobID, level: "INFO", message: "on_success submitted job \(result.jobID) (chain depth \(followUp.depth))")
+            } catch {
+                log.append(jobID, level: "ERROR", message: "on_success run_job \(followUp.path) failed: \(error)")
+            }
         }
     }
 }

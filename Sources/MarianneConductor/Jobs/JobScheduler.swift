@@ -46,7 +46,10 @@ public final class JobScheduler: JobEngine, Sendable {
         let queue = JobQueue(
             maxConcurrent: settings.maxConcurrentJobs, starter: starter, logger: environment.logger,
             handlers: JobQueue.Handlers(
-                finished: { id, outcome in await Self.finished(id, outcome: outcome, store: store, log: log, waiters: waiters) },
+                finished: { id, outcome in
+                    await Self.finished(id, outcome: outcome, store: store, log: log, waiters: waiters)
+                    await events.releaseFollowUps(id, completed: outcome == .completed)
+                },
                 startFailed: { id, reason in
                     let message = "could not start: \(reason)"
                     _ = try? await store.transition(id, from: [.pending, .running], to: .failed, RowChanges(error: .some(message)))

@@ -16,6 +16,7 @@ struct NewJob: Sendable {
     var startSheet = 1
     var selfHealing = false
     var moduleCheckpoint: JSONValue?
+    var chainDepth = 0
     var warnings: [String] = []
     var queuedMessage: String
     var loaded: LoadedScore?
@@ -49,8 +50,8 @@ struct JobSubmission: Sendable {
         let job = NewJob(
             id: params.id ?? loaded.score.name, kind: "score", name: loaded.score.name, workspace: loaded.workspace,
             configPath: loaded.path, snapshot: loaded.source, sheets: sheets, maxDuration: maxDuration,
-            startSheet: startSheet, selfHealing: params.selfHealing ?? false, warnings: loaded.warnings.map { "score: \($0)" },
-            queuedMessage: "job queued (\(count) sheet\(count == 1 ? "" : "s"))", loaded: loaded
+            startSheet: startSheet, selfHealing: params.selfHealing ?? false, chainDepth: params.chainDepth ?? 0,
+            warnings: loaded.warnings.map { "score: \($0)" }, queuedMessage: "job queued (\(count) sheet\(count == 1 ? "" : "s"))", loaded: loaded
         )
         return try await create(job)
     }
@@ -93,6 +94,7 @@ struct JobSubmission: Sendable {
         )
         checkpoint.lastCompletedSheet = job.startSheet - 1
         checkpoint.moduleCheckpoint = job.moduleCheckpoint
+        checkpoint.chainDepth = job.chainDepth > 0 ? job.chainDepth : nil
         let row = JobRow(
             id: job.id, kind: job.kind, name: job.name, status: JobStatus.pending.rawValue, workspace: job.workspace,
             configPath: job.configPath, checkpointPath: CheckpointStore.path(workspace: job.workspace, jobID: job.id), pid: nil,

@@ -41,8 +41,24 @@ struct AttemptResult: Sendable {
     }
 }
 
-/// The last bytes of an attempt's output files.
+/// The first or last bytes of an attempt's output files.
 enum OutputTail {
+    /// The first `limit` bytes of a file (never through a symlink), decoded leniently; nil
+    /// when unreadable.
+    static func head(of path: String, limit: Int) -> String? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: limit)
+        var total = 0
+        while total < limit {
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + total, limit - total, off_t(total)) }
+            if count <= 0 { break }
+            total += count
+        }
+        return String(decoding: buffer[..<total], as: UTF8.self)
+    }
+
     /// The last `limit` bytes of a file, decoded leniently; "" when unreadable.
     static func of(_ path: String, limit: Int = 4096) -> String {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)

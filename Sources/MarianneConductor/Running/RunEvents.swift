@@ -11,6 +11,17 @@ protocol RunEvents: Sendable {
     func sheetEvent(_ jobID: String, level: String, message: String, progress: SheetProgress)
     /// A result a module saved.
     func result(_ jobID: String, data: JSONValue) async
-    /// An `on_success: run_job` hook: submits the score at `path`.
-    func submitFollowUp(_ jobID: String, path: String, relativeTo directory: String) async
+    /// An `on_success` run_job hook: the score to submit once this job has completed (so a
+    /// score may chain itself under its own id).
+    func chain(_ jobID: String, _ followUp: FollowUp)
+}
+
+/// A job an `on_success` run_job hook chains to a completed one.
+struct FollowUp: Sendable, Equatable {
+    /// The score file (absolute).
+    var path: String
+    /// The chained job's workspace; nil: the score's own.
+    var workspace: String?
+    /// How deep in the chain the new job is.
+    var depth: Int
 }

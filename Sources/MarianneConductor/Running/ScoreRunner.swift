@@ -59,7 +59,10 @@ actor ScoreRunner: JobRunner {
             outcome = .failed(failure)
         }
         if outcome == .completed {
-            await HookRunner(jobID: jobID, loaded: loaded, killGrace: attempt.killGrace, environment: attempt.baseEnvironment, events: events).run()
+            await HookRunner(
+                jobID: jobID, loaded: loaded, killGrace: attempt.killGrace, environment: attempt.baseEnvironment, events: events,
+                chainDepth: checkpoint.chainDepth ?? 0
+            ).run()
         }
         return outcome
     }
@@ -100,7 +103,8 @@ actor ScoreRunner: JobRunner {
     // MARK: Scheduling sheets
 
     private func runSheets() async {
-        let maxParallel = max(1, loaded.score.parallel.maxConcurrent)
+        let parallel = loaded.score.parallel
+        let maxParallel = max(1, parallel.maxConcurrent)
         let pauseBetween = loaded.score.pauseBetweenSheetsSeconds
         await withTaskGroup(of: Int.self) { group in
             var finishedOne = false
@@ -108,15 +112,20 @@ actor ScoreRunner: JobRunner {
                 if control.stopRequest == nil, !control.pauseRequested, control.pauseFileExists() {
                     control.requestPause()
                 }
-                if control.stopRequest == nil, !control.pauseRequested, !control.isFrozen {
+                let failedFast = parallel.failFast && checkpoint.sheets.contains { $0.status == .failed }
+                if control.stopRequest == nil, !control.pauseRequested, !control.isFrozen, !failedFast {
                     skipDependentsOfFailures()
                     if finishedOne, pauseBetween > 0, inFlight.isEmpty {
                         try? await Task.sleep(for: .seconds(pauseBetween))
                         finishedOne = false
                         continue
                     }
-                    for number in readySheets().prefix(max(0, maxParallel - inFlight.count)) {
+                    for (launched, number) in readySheets().prefix(max(0, maxParallel - inFlight.count)).enumerated() {
                         guard let plan = plans[number] else { continue }
+                        // Sheets starting together are spread out (Marianne's stagger_delay_ms).
+                        if launched > 0, parallel.staggerDelayMilliseconds > 0 {
+                            try? await Task.sleep(for: .milliseconds(parallel.staggerDelayMilliseconds))
+                        }
                         inFlight.insert(number)
                         group.addTask { await self.runSheet(plan) }
                     }
@@ -139,7 +148,8 @@ actor ScoreRunner: JobRunner {
     }
 
     private func readySheets() -> [Int] {
-        let done = Set(checkpoint.sheets.lazy.filter { $0.status == .completed }.map(\.number))
+        // A sheet its own rule skipped counts as done for the sheets after it.
+        let done = Set(checkpoint.sheets.lazy.filter { $0.status == .completed || ($0.status == .skipped && $0.skippedByRule == true) }.map(\.number))
         return checkpoint.sheets.lazy.filter { state in
             state.status == .pending && !self.inFlight.contains(state.number)
                 && (self.plans[state.number]?.dependencies ?? []).allSatisfy(done.contains)
@@ -152,7 +162,7 @@ actor ScoreRunner: JobRunner {
         var any = false
         while changed {
             changed = false
-            let blocked = Set(checkpoint.sheets.lazy.filter { $0.status == .failed || $0.status == .skipped }.map(\.number))
+            let blocked = Set(checkpoint.sheets.lazy.filter { $0.status == .failed || ($0.status == .skipped && $0.skippedByRule != true) }.map(\.number))
             guard !blocked.isEmpty else { break }
             for i in checkpoint.sheets.indices where checkpoint.sheets[i].status == .pending && !inFlight.contains(checkpoint.sheets[i].number) {
                 let deps = plans[checkpoint.sheets[i].number]?.dependencies ?? []
@@ -176,6 +186,15 @@ actor ScoreRunner: JobRunner {
         var retriesUsed = 0
         var healing = false
         var failureContext: String?
+        if let reason = await SkipCheck(jobID: jobID, loaded: loaded, attempt: attempt, events: events).reason(plan, states: checkpoint.sheets, job: checkpoint),
+           control.stopRequest == nil, let i = index[number] {
+            checkpoint.sheets[i].skippedByRule = true
+            checkpoint.sheets[i].error = reason
+            finish(i, .skipped)
+            await persistNow()
+            events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) skipped: \(reason)", progress: progress(current: nil))
+            return number
+        }
         while true {
             guard control.stopRequest == nil, let i = index[number] else {
                 sheetInterrupted(number)
@@ -190,7 +209,7 @@ actor ScoreRunner: JobRunner {
             events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) started (attempt \(attemptNumber))", progress: progress(current: number))
 
             let result = await attempt.run(
-                sheet: plan, attempt: attemptNumber, failureContext: failureContext,
+                sheet: plan, attempt: attemptNumber, failureContext: failureContext, earlier: checkpoint.sheets,
                 started: { process in await self.attach(process.processGroup, to: number) },
                 output: loaded.score.backend.streamOutput ? (outputLines(number, level: "INFO"), outputLines(number, level: "WARNING")) : nil
             )

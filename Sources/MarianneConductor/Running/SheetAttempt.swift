@@ -7,7 +7,7 @@ protocol SheetAttempting: Sendable {
     var killGrace: Double { get }
     var baseEnvironment: [String: String] { get }
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?,
+        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState],
         started: @escaping @Sendable (StartedProcess) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
     ) async -> AttemptResult
 }
@@ -21,6 +21,9 @@ struct SheetAttempt: SheetAttempting {
     let killGrace: Double
     let baseEnvironment: [String: String]
     let rateLimitPatterns: [RegexBox]
+    /// The score's template, parsed once for every attempt (nil: it does not parse, and each
+    /// attempt reports why).
+    let template: Template?
 
     init(jobID: String, loaded: LoadedScore, killGrace: Double, baseEnvironment: [String: String]) {
         self.jobID = jobID
@@ -28,6 +31,7 @@ struct SheetAttempt: SheetAttempting {
         self.killGrace = killGrace
         self.baseEnvironment = baseEnvironment
         self.rateLimitPatterns = loaded.score.backend.rateLimitPatterns.compactMap(RegexBox.init)
+        self.template = try? Template(loaded.score.prompt.template)
     }
 
     var workspace: String { loaded.workspace }
@@ -39,21 +43,24 @@ struct SheetAttempt: SheetAttempting {
     /// Runs the attempt. `started` gets the child as soon as it exists, so the caller can
     /// record its process group and freeze it.
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?,
+        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState],
         started: @escaping @Sendable (StartedProcess) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)? = nil
     ) async -> AttemptResult {
         let prepared: Prepared
         do {
-            prepared = try await OffPool.run { try self.prepare(sheet: sheet, attempt: attempt, failureContext: failureContext, output: output) }
+            prepared = try await OffPool.run {
+                try self.prepare(sheet: sheet, attempt: attempt, failureContext: failureContext, earlier: earlier, output: output)
+            }
         } catch let error as PreparationError {
             return .failed(error.message)
         } catch {
             return .failed("\(error)")
         }
         let backend = loaded.score.backend
+        let timeout = backend.timeoutSeconds(forSheet: sheet.number)
         let outcome: ProcessOutcome
         do {
-            outcome = try await ProcessRunner.run(prepared.spec, timeout: backend.timeoutSeconds, grace: killGrace, started: started)
+            outcome = try await ProcessRunner.run(prepared.spec, timeout: timeout, grace: killGrace, started: started)
         } catch {
             return .failed("could not start the backend: \(error)", spawn: error.kind)
         }
@@ -66,7 +73,7 @@ struct SheetAttempt: SheetAttempting {
             return result
         }
         if outcome.timedOut {
-            result.failure = "timed out after \(DurationFormatter.human(backend.timeoutSeconds ?? 0))"
+            result.failure = "timed out after \(DurationFormatter.human(timeout ?? 0))"
             return result
         }
         guard outcome.status.exitCode == 0 else {
@@ -76,7 +83,7 @@ struct SheetAttempt: SheetAttempting {
             result.failure = outcome.status.description
             return result
         }
-        let validations = SheetValidations(attempt: self, sheet: sheet)
+        let validations = SheetValidations(attempt: self, sheet: sheet, placeholders: prepared.placeholders)
         result.validations = await validations.run(mtimesBefore: prepared.mtimesBefore)
         if let failed = result.validations.first(where: { !$0.passed }) {
             result.failure = "validation failed: \(failed.description)" + (failed.message.map { " (\($0))" } ?? "")
@@ -91,26 +98,30 @@ struct SheetAttempt: SheetAttempting {
         var stdoutPath: String
         var stderrPath: String
         var mtimesBefore: [String: Double?]
+        var placeholders: SheetPlaceholders
     }
 
     struct PreparationError: Error {
         var message: String
     }
 
-    private func prepare(sheet: PlannedSheet, attempt: Int, failureContext: String?, output: (stdout: OutputLines, stderr: OutputLines)?) throws -> Prepared {
+    private func prepare(
+        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState], output: (stdout: OutputLines, stderr: OutputLines)?
+    ) throws -> Prepared {
         var info = stat()
         guard stat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw PreparationError(message: "workspace \(workspace) no longer exists")
         }
         let prompt: String
         do {
-            prompt = try ScoreRenderer.renderPrompt(loaded, sheet: sheet, jobID: jobID)
+            let crossSheet = CrossSheetContext.collect(loaded.score.crossSheet, sheet: sheet.number, earlier: earlierOutputs(earlier), workspace: workspace)
+            prompt = try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID, crossSheet: crossSheet, template: template).text
         } catch {
             throw PreparationError(message: "template error: \(error)")
         }
-        let modifiedPaths = loaded.score.validations.filter { $0.type == .fileModified }.compactMap { rule in
-            rule.path.map { expand($0, sheet: sheet, quote: false) }
-        }
+        let placeholders = SheetPlaceholders(loaded, sheet: sheet, jobID: jobID)
+        let modifiedPaths = loaded.score.validations.filter { $0.type == .fileModified && $0.applies(to: sheet, placeholders: placeholders) }
+            .compactMap { try? $0.expandedPath(placeholders, workspace: workspace) }
         let mtimesBefore = Dictionary(modifiedPaths.map { ($0, Self.mtime($0)) }, uniquingKeysWith: { first, _ in first })
         let stdoutPath = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "out")
         let stderrPath = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "err")
@@ -159,7 +170,27 @@ struct SheetAttempt: SheetAttempting {
                 workingDirectory: workingDirectory, stdin: stdin, stdout: stdout, stderr: stderr
             )
         }
-        return Prepared(spec: spec, stdoutPath: stdoutPath, stderrPath: stderrPath, mtimesBefore: mtimesBefore)
+        return Prepared(spec: spec, stdoutPath: stdoutPath, stderrPath: stderrPath, mtimesBefore: mtimesBefore, placeholders: placeholders)
+    }
+
+    /// Earlier sheets as `previous_outputs` needs them: the start of the standard output of
+    /// each completed sheet's last attempt (read only when the score captures it).
+    private func earlierOutputs(_ states: [SheetState]) -> [Int: CrossSheetContext.EarlierSheet] {
+        guard let config = loaded.score.crossSheet, config.autoCaptureStdout else {
+            return Dictionary(states.map { ($0.number, .init(status: $0.status, stdout: nil)) }, uniquingKeysWith: { $1 })
+        }
+        // Characters are code points: up to four bytes each.
+        let limit = min(16 * 1024 * 1024, max(4096, config.maxOutputCharacters * 4 + 4))
+        var earlier: [Int: CrossSheetContext.EarlierSheet] = [:]
+        for state in states {
+            var stdout: String?
+            if state.status == .completed, state.attempts > 0 {
+                let path = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: state.number, attempt: state.attempts, stream: "out")
+                stdout = OutputTail.head(of: path, limit: limit) ?? state.stdoutTail
+            }
+            earlier[state.number] = .init(status: state.status, stdout: stdout)
+        }
+        return earlier
     }
 
     func expand(_ text: String, sheet: PlannedSheet, quote: Bool) -> String {

@@ -2,20 +2,35 @@ import Foundation
 import MarianneCore
 import MarianneProtocol
 
-/// Checks a score's validations after an attempt, stage by stage: a failing stage stops the
-/// later ones. File checks run off the cooperative pool; commands run as processes.
+/// Checks the validations that apply to a sheet after an attempt (Marianne's `condition`
+/// and `sheet`), stage by stage: a failing stage stops the later ones. Paths and commands
+/// are expanded with the sheet's placeholders (commands safely, through the environment); a
+/// failing rule is checked again `retry_count` times, `retry_delay_ms` apart (a file that
+/// appears a moment late). File checks run off the cooperative pool; commands as processes.
 struct SheetValidations: Sendable {
     let attempt: SheetAttempt
     let sheet: PlannedSheet
+    let placeholders: SheetPlaceholders
+
+    /// The rules of the score that apply to this sheet.
+    var rules: [ValidationRule] {
+        attempt.loaded.score.validations.filter { $0.applies(to: sheet, placeholders: placeholders) }
+    }
 
     func run(mtimesBefore: [String: Double?]) async -> [ValidationOutcome] {
-        let rules = attempt.loaded.score.validations
+        let rules = self.rules
         guard !rules.isEmpty else { return [] }
         var outcomes: [ValidationOutcome] = []
         for stage in Set(rules.map(\.stage)).sorted() {
             var stagePassed = true
             for rule in rules where rule.stage == stage {
-                let outcome = await check(rule, mtimesBefore: mtimesBefore)
+                var outcome = await check(rule, mtimesBefore: mtimesBefore)
+                var retries = 0
+                while !outcome.passed, retries < rule.retryCount, !Task.isCancelled {
+                    retries += 1
+                    try? await Task.sleep(for: .milliseconds(rule.retryDelayMilliseconds))
+                    outcome = await check(rule, mtimesBefore: mtimesBefore)
+                }
                 stagePassed = stagePassed && outcome.passed
                 outcomes.append(outcome)
             }
@@ -25,7 +40,13 @@ struct SheetValidations: Sendable {
     }
 
     private func check(_ rule: ValidationRule, mtimesBefore: [String: Double?]) async -> ValidationOutcome {
-        let path = rule.path.map { attempt.expand($0, sheet: sheet, quote: false) }
+        let workspace = attempt.workspace
+        let path: String?
+        do {
+            path = try rule.expandedPath(placeholders, workspace: workspace)
+        } catch {
+            return ValidationOutcome(type: rule.type.rawValue, description: rule.description ?? rule.type.rawValue, stage: rule.stage, passed: false, message: "\(error)")
+        }
         let label = rule.description ?? "\(rule.type.rawValue) \(path ?? rule.command ?? "")"
         let outcome: @Sendable (Bool, String?) -> ValidationOutcome = { passed, message in
             ValidationOutcome(type: rule.type.rawValue, description: label, stage: rule.stage, passed: passed, message: passed ? nil : message)
@@ -56,22 +77,29 @@ struct SheetValidations: Sendable {
             if rule.type == .contentContains {
                 return outcome(text.contains(pattern), "\(path) does not contain \"\(pattern)\"")
             }
-            guard let regex = RegexBox(pattern) else { return outcome(false, "invalid regular expression") }
+            guard let regex = RegexBox(PythonRegex.translate(pattern)) else { return outcome(false, "invalid regular expression") }
             return outcome(regex.matches(text), "\(path) does not match /\(pattern)/")
-        case .commandSucceeds:
-            return outcome(false, "not a file check")
+        default:
+            return outcome(false, "\(rule.type.rawValue) is not a file check")
         }
     }
 
     private func command(_ rule: ValidationRule, outcome: (Bool, String?) -> ValidationOutcome) async -> ValidationOutcome {
-        let text = attempt.expand(rule.command ?? "", sheet: sheet, quote: true)
+        guard let command = rule.expandedCommand(placeholders) else { return outcome(false, "no command") }
+        let directory: String
+        do {
+            directory = try rule.expandedWorkingDirectory(placeholders, workspace: attempt.workspace)
+        } catch {
+            return outcome(false, "\(error)")
+        }
         var environment = attempt.baseEnvironment
+        environment.merge(command.environment) { $1 }
         environment["MZT_JOB_ID"] = attempt.jobID
         environment["MZT_SHEET_NUM"] = String(sheet.number)
         environment["MZT_WORKSPACE"] = attempt.workspace
         let spec = ProcessSpec(
-            executable: "/bin/bash", arguments: ["-c", text], environment: environment,
-            workingDirectory: attempt.workspace, stdin: .null, stdout: .null, stderr: .null
+            executable: "/bin/bash", arguments: ["-c", command.text], environment: environment,
+            workingDirectory: directory, stdin: .null, stdout: .null, stderr: .null
         )
         do {
             let result = try await ProcessRunner.run(spec, timeout: rule.timeoutSeconds, grace: attempt.killGrace)

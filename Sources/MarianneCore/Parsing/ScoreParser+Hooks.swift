@@ -17,8 +17,9 @@ extension ScoreParser {
             if case .mapping(let mapping) = item, mapping.keys.contains(where: { $0.string == "type" }) {
                 if let hook = parseTypedHook(item, path) {
                     all.append(hook)
-                    warn(ScoreCode.ignoredKey, "\(path) (type: \(hook.kind.rawValue)) is loaded but not run by this conductor yet", item,
-                         hint: hook.kind == .runJob ? "to chain now, write {run_job: PATH}" : "to run it now, write {run_command: COMMAND}")
+                    if hook.pauseBeforeChain {
+                        warn(ScoreCode.ignoredKey, "\(path).pause_before_chain is not supported; the chained job is submitted at once", item)
+                    }
                 }
                 continue
             }

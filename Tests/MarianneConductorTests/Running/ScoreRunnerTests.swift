@@ -27,7 +27,7 @@ final class FakeAttempt: SheetAttempting, @unchecked Sendable {
     static let failed = AttemptResult(status: .exited(2), timedOut: false, rateLimited: false, validations: [], stdoutTail: "", stderrTail: "", failure: "exit code 2")
 
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?,
+        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState],
         started: @escaping @Sendable (StartedProcess) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
     ) async -> AttemptResult {
         let result: AttemptResult = lock.withLock {
@@ -56,7 +56,7 @@ final class RecordingEvents: RunEvents, @unchecked Sendable {
     func logBounded(_ jobID: String, level: String, message: String) async { log(jobID, level: level, message: message) }
     func sheetEvent(_ jobID: String, level: String, message: String, progress: SheetProgress) { lock.withLock { lines.append(message) } }
     func result(_ jobID: String, data: JSONValue) async {}
-    func submitFollowUp(_ jobID: String, path: String, relativeTo directory: String) async {}
+    func chain(_ jobID: String, _ followUp: FollowUp) {}
 }
 
 struct ScoreRunnerTests {
