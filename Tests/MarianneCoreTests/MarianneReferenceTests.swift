@@ -10,7 +10,7 @@ struct MarianneReferenceTests {
         #expect(found.filter { $0.severity == .error } == [])
         let ignored = Set(found.filter { $0.code == "W001" }.map { $0.message.components(separatedBy: " ").first ?? "" })
         for key in ["learning", "spec", "notifications", "backend.skip_permissions", "retry.max_completion_attempts", "parallel.budget_partition",
-                    "workspace_lifecycle", "stale_detection", "sheet.spec_tags", "state_backend", "on_success[0]"] {
+                    "workspace_lifecycle", "stale_detection", "sheet.spec_tags", "state_backend"] {
             #expect(ignored.contains(key), "no W001 for \(key)")
         }
         let loaded = try Scores.load(Self.everyKey, base: "/tmp/scores")

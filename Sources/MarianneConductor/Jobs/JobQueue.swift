@@ -34,6 +34,8 @@ actor JobQueue {
         var finished: @Sendable (String, RunOutcome) async -> Void
         var startFailed: @Sendable (String, String) async -> Void
         var liveChanged: @Sendable ([String]) -> Void
+        /// After a job has left the queue for good (its id may be queued again).
+        var released: @Sendable (String, RunOutcome) async -> Void = { _, _ in }
     }
 
     init(maxConcurrent: Int, starter: any JobStarting, logger: Logger, handlers: Handlers) {
@@ -159,5 +161,6 @@ actor JobQueue {
         reportLive()
         logger.info("job ended", metadata: ["job": "\(id)", "status": "\(outcome.status.rawValue)"])
         dispatch()
+        await handlers.released(id, outcome)
     }
 }

@@ -46,10 +46,7 @@ public final class JobScheduler: JobEngine, Sendable {
         let queue = JobQueue(
             maxConcurrent: settings.maxConcurrentJobs, starter: starter, logger: environment.logger,
             handlers: JobQueue.Handlers(
-                finished: { id, outcome in
-                    await Self.finished(id, outcome: outcome, store: store, log: log, waiters: waiters)
-                    await events.releaseFollowUps(id, completed: outcome == .completed)
-                },
+                finished: { id, outcome in await Self.finished(id, outcome: outcome, store: store, log: log, waiters: waiters) },
                 startFailed: { id, reason in
                     let message = "could not start: \(reason)"
                     _ = try? await store.transition(id, from: [.pending, .running], to: .failed, RowChanges(error: .some(message)))
@@ -57,7 +54,8 @@ public final class JobScheduler: JobEngine, Sendable {
                     log.hub.finish(id)
                     waiters.wake(id)
                 },
-                liveChanged: { crashNote.update(running: $0) }
+                liveChanged: { crashNote.update(running: $0) },
+                released: { id, outcome in await events.releaseFollowUps(id, completed: outcome == .completed) }
             )
         )
         let submission = JobSubmission(store: store, log: log, queue: queue, catalog: catalog, home: environment.home)

@@ -112,9 +112,10 @@ actor ScoreRunner: JobRunner {
                 if control.stopRequest == nil, !control.pauseRequested, control.pauseFileExists() {
                     control.requestPause()
                 }
+                if control.stopRequest == nil { skipDependentsOfFailures() }
+                // fail_fast: once a sheet has failed, no new sheet starts.
                 let failedFast = parallel.failFast && checkpoint.sheets.contains { $0.status == .failed }
                 if control.stopRequest == nil, !control.pauseRequested, !control.isFrozen, !failedFast {
-                    skipDependentsOfFailures()
                     if finishedOne, pauseBetween > 0, inFlight.isEmpty {
                         try? await Task.sleep(for: .seconds(pauseBetween))
                         finishedOne = false
