@@ -12,7 +12,8 @@ public enum ConductorProcess {
     /// still run is alive: they still hold its files (the pid-file lock, the port).
     public static func isAlive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
-        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return true }
+        let threads = DirectoryNames.of("/proc/\(pid)/task")
+        guard !threads.isEmpty else { return true }
         return threads.contains { thread in
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")")

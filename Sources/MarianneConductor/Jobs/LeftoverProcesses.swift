@@ -21,17 +21,15 @@ enum LeftoverProcesses {
 
     /// Live processes of these jobs of this conductor, by job.
     static func find(jobs: Set<String>, home: String) -> [String: [Int32]] {
-        guard !jobs.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [:] }
+        guard !jobs.isEmpty else { return [:] }
         let conductor = Array("\(conductorVariable)=\(home)".utf8)
         let own = getpid()
         var found: [String: [Int32]] = [:]
-        for name in entries {
-            guard let pid = Int32(name), pid != own, ProcFS.state(pid: pid).map({ $0 != "Z" }) ?? false,
-                  let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ")
-            else { continue }
+        for pid in ProcFS.pids() where pid != own {
+            guard ProcFS.state(pid: pid).map({ $0 != "Z" }) ?? false else { continue }
             var job: String?
             var ours = false
-            for entry in data.split(separator: 0) {
+            for entry in ProcFS.environment(of: pid) {
                 if entry.elementsEqual(conductor) { ours = true }
                 if entry.starts(with: Array("MZT_JOB_ID=".utf8)) { job = String(decoding: entry.dropFirst(11), as: UTF8.self) }
             }

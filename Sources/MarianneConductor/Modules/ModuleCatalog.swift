@@ -26,7 +26,7 @@ struct ModuleCatalog: Sendable {
         let root = self.root
         let found: [String: InstalledModule] = await OffPool.run {
             var found: [String: InstalledModule] = [:]
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where !name.hasSuffix(".installing") {
+            for name in DirectoryNames.of(root) where !name.hasSuffix(".installing") {
                 let folder = (root as NSString).appendingPathComponent(name)
                 if let manifest = try? ModuleManifest.load(folder: folder) {
                     found[manifest.id] = InstalledModule(manifest: manifest, folder: folder)
@@ -104,7 +104,7 @@ struct ModuleCatalog: Sendable {
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
             guard mkdir(target, 0o700) == 0 else { throw JobError.storage("cannot create \(target): \(String(cString: strerror(errno)))") }
-            for name in try FileManager.default.contentsOfDirectory(atPath: source) {
+            for name in DirectoryNames.of(source) {
                 try copyTree((source as NSString).appendingPathComponent(name), to: (target as NSString).appendingPathComponent(name), budget: &budget)
             }
         case S_IFREG:

@@ -72,7 +72,7 @@ public enum InjectionResolver {
                     sections.notes.append("\(path): no such directory (\(item.category.rawValue) skipped)")
                     continue
                 }
-                let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                let names = DirectoryNames.of(path)
                     .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
                 for name in names {
                     let file = (path as NSString).appendingPathComponent(name)
