@@ -12,11 +12,16 @@ final class ChildTable: @unchecked Sendable {
     private let lock = NSLock()
     private var direct: Set<Int32> = []
     private var spawning = 0
+    /// Only a subreaper adopts orphans; any other process (a test runner, a program that
+    /// embeds the engine) has children of its own that must never be reaped here.
+    private var subreaper = false
 
     /// Makes this process a child subreaper; returns whether the system allowed it.
     @discardableResult
     static func becomeSubreaper() -> Bool {
-        marianne_set_child_subreaper() == 0
+        let done = marianne_set_child_subreaper() == 0
+        shared.lock.withLock { shared.subreaper = done }
+        return done
     }
 
     func beginSpawn() {
@@ -38,7 +43,7 @@ final class ChildTable: @unchecked Sendable {
     /// Reaps adopted children that have exited. Cheap: reads `/proc/self/task/*/children`.
     func reapOrphans() {
         lock.withLock {
-            guard spawning == 0 else { return }
+            guard subreaper, spawning == 0 else { return }
             for pid in ProcFS.children(of: getpid()) where !direct.contains(pid) && ProcFS.state(pid: pid) == "Z" {
                 var status: Int32 = 0
                 _ = waitpid(pid, &status, WNOHANG)
