@@ -109,6 +109,8 @@ public struct SheetState: Codable, Sendable, Equatable {
     /// Skipped by its own `skip_when`/`skip_when_command` (sheets after it still run), not
     /// because a sheet it depends on failed.
     public var skippedByRule: Bool?
+    /// The Slurm job of the latest attempt, when the sheet runs on Slurm.
+    public var slurm: SlurmAttemptRecord?
 
     public init(number: Int, status: SheetStatus = .pending) {
         self.number = number
@@ -118,7 +120,7 @@ public struct SheetState: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case number, status, attempts, signal, error, validations
+        case number, status, attempts, signal, error, validations, slurm
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case exitCode = "exit_code"

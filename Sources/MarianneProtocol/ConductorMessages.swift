@@ -41,12 +41,15 @@ public struct ConductorStatusResult: Codable, Sendable, Equatable {
     /// What keeps the conductor from working fully (a read-only or full registry, lost log
     /// entries), with what to do; absent when all is well.
     public var problems: [String]?
+    /// Whether Slurm's `sbatch` is on the conductor's PATH and its cluster answers.
+    public var slurm: SlurmReachability?
 
     public init(
         pid: Int32, version: String, uptimeSeconds: Double, uptime: String, rssBytes: Int, home: String,
         jobsByStatus: [String: Int], runningJobs: [String], modules: [String], recoveredJobs: Int,
-        maxConcurrentJobs: Int, httpURL: String? = nil, problems: [String]? = nil
+        maxConcurrentJobs: Int, httpURL: String? = nil, problems: [String]? = nil, slurm: SlurmReachability? = nil
     ) {
+        self.slurm = slurm
         self.httpURL = httpURL
         self.problems = problems
         self.pid = pid
@@ -63,7 +66,7 @@ public struct ConductorStatusResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case pid, version, uptime, home, modules, problems
+        case pid, version, uptime, home, modules, problems, slurm
         case uptimeSeconds = "uptime_seconds"
         case rssBytes = "rss_bytes"
         case jobsByStatus = "jobs_by_status"

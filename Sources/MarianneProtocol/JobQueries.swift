@@ -113,11 +113,21 @@ public struct SheetSummary: Codable, Sendable, Equatable {
     public var error: String?
     public var stderrTail: String?
     public var dependencies: [Int]
+    /// The Slurm job of the latest attempt, when the sheet runs on Slurm.
+    public var slurmJobID: String?
+    /// Its state as last seen (`PENDING`, `RUNNING`, `COMPLETED`, ...).
+    public var slurmState: String?
+    /// Why a pending Slurm job waits (`Resources`, `Priority`, ...).
+    public var slurmReason: String?
 
     public init(
         number: Int, status: SheetStatus, attempts: Int, startedAt: Date?, finishedAt: Date?, exitCode: Int32?, signal: Int32?,
-        error: String?, stderrTail: String?, dependencies: [Int]
+        error: String?, stderrTail: String?, dependencies: [Int], slurmJobID: String? = nil, slurmState: String? = nil,
+        slurmReason: String? = nil
     ) {
+        self.slurmJobID = slurmJobID
+        self.slurmState = slurmState
+        self.slurmReason = slurmReason
         self.number = number
         self.status = status
         self.attempts = attempts
@@ -136,6 +146,9 @@ public struct SheetSummary: Codable, Sendable, Equatable {
         case finishedAt = "finished_at"
         case exitCode = "exit_code"
         case stderrTail = "stderr_tail"
+        case slurmJobID = "slurm_job_id"
+        case slurmState = "slurm_state"
+        case slurmReason = "slurm_reason"
     }
 }
 
