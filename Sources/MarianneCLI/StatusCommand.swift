@@ -45,12 +45,14 @@ struct StatusCommand: AsyncParsableCommand {
         if let error = job.error { lines.append("error: \(error)") }
         if !status.sheets.isEmpty {
             lines.append("")
+            let slurm = status.sheets.contains { $0.slurmJobID != nil || $0.slurmState != nil }
             let rows = status.sheets.map { sheet -> [String] in
                 let duration = sheet.startedAt.map { (sheet.finishedAt ?? Date()).timeIntervalSince($0) }
                 let exit = sheet.exitCode.map(String.init) ?? sheet.signal.map { "sig \($0)" } ?? "-"
-                return ["\(sheet.number)", sheet.status.rawValue, "\(sheet.attempts)", Render.duration(duration), exit]
+                let row = ["\(sheet.number)", sheet.status.rawValue, "\(sheet.attempts)", Render.duration(duration), exit]
+                return slurm ? row + [slurmCell(sheet)] : row
             }
-            lines.append(Render.table(["SHEET", "STATUS", "ATTEMPTS", "DURATION", "EXIT"], rows))
+            lines.append(Render.table(["SHEET", "STATUS", "ATTEMPTS", "DURATION", "EXIT"] + (slurm ? ["SLURM"] : []), rows))
         }
         let failing = status.sheets.filter { $0.status == .failed || ($0.error != nil && $0.status != .completed) }
         for sheet in failing.suffix(3) {
@@ -59,6 +61,14 @@ struct StatusCommand: AsyncParsableCommand {
             lines += Render.lastLines(sheet.stderrTail, 5).map { "  | \($0)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `123 RUNNING`, `124 PENDING (Resources)`, `-` for a sheet that runs locally.
+    static func slurmCell(_ sheet: SheetSummary) -> String {
+        guard sheet.slurmJobID != nil || sheet.slurmState != nil else { return "-" }
+        var cell = [sheet.slurmJobID, sheet.slurmState].compactMap { $0 }.joined(separator: " ")
+        if let reason = sheet.slurmReason { cell += " (\(reason))" }
+        return cell
     }
 }
 

@@ -125,6 +125,10 @@ struct ConductorStatusCommand: AsyncParsableCommand {
                 recovered at start: \(status.recoveredJobs)
                 """)
             if let url = status.httpURL { print("http:     \(url)/") }
+            if let slurm = status.slurm {
+                print("slurm:    " + (slurm.sbatch == nil ? "not found (sbatch is not on the conductor's PATH)" : slurm.message)
+                    + (slurm.followedJobs > 0 ? " (following \(slurm.followedJobs) jobs)" : ""))
+            }
         }
     }
 }

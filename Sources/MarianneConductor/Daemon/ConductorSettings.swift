@@ -1,4 +1,5 @@
 import Foundation
+import MarianneCore
 import MarianneProtocol
 
 /// Settings from `conductor.yaml` (all optional).
@@ -17,6 +18,8 @@ public struct ConductorSettings: Sendable, Equatable {
     public var http: HTTPListenSettings?
     /// Entries a job's log keeps; past it the oldest are dropped.
     public var maxLogEntriesPerJob: Int
+    /// Where sheets run unless their score says (`executor: local` when nil).
+    public var executor: ExecutorConfig?
 
     public init(
         maxConcurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount * 2,
@@ -25,8 +28,10 @@ public struct ConductorSettings: Sendable, Equatable {
         maxMessageBytes: Int = 16 * 1024 * 1024,
         shutdownGraceSeconds: Double = 10,
         http: HTTPListenSettings? = nil,
-        maxLogEntriesPerJob: Int = 100_000
+        maxLogEntriesPerJob: Int = 100_000,
+        executor: ExecutorConfig? = nil
     ) {
+        self.executor = executor
         self.maxLogEntriesPerJob = maxLogEntriesPerJob
         self.http = http
         self.maxConcurrentJobs = maxConcurrentJobs

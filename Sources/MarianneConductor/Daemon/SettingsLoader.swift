@@ -6,7 +6,7 @@ import Yams
 extension ConductorSettings {
     static let keys: Set<String> = [
         "max_concurrent_jobs", "cleanup_age", "kill_grace_seconds", "max_message_bytes", "shutdown_grace_seconds", "http",
-        "max_log_entries_per_job",
+        "max_log_entries_per_job", "executor",
     ]
     /// Settings of Marianne's conductor that this one does not have: a warning, not an error.
     static let marianneKeys: Set<String> = [
@@ -77,6 +77,10 @@ extension ConductorSettings {
                 settings.http = try http(value, fail: { fail("http: \($0)\(line)") })
             case _ where marianneKeys.contains(key):
                 warnings.append("\(path): \(key) is a setting of Marianne's conductor that this conductor does not have; it is ignored\(line)")
+            case "executor":
+                var problems: [ScoreProblem] = []
+                settings.executor = ExecutorReader.read(value, path: "executor", problems: &problems)
+                if let problem = problems.first { throw fail(problem.description) }
             default:
                 throw fail("unknown setting \(key)\(line); known settings: \(keys.sorted().joined(separator: ", "))")
             }

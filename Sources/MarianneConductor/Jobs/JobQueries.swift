@@ -30,7 +30,8 @@ struct JobQueries: Sendable {
                 SheetSummary(
                     number: state.number, status: state.status, attempts: state.attempts, startedAt: state.startedAt,
                     finishedAt: state.finishedAt, exitCode: state.exitCode, signal: state.signal, error: state.error,
-                    stderrTail: state.stderrTail, dependencies: dependencies[state.number] ?? []
+                    stderrTail: state.stderrTail, dependencies: dependencies[state.number] ?? [],
+                    slurmJobID: state.slurm?.jobID, slurmState: state.slurm?.state, slurmReason: state.slurm?.reason
                 )
             }
             elapsed = checkpoint.elapsedSeconds

@@ -42,7 +42,10 @@ public final class JobScheduler: JobEngine, Sendable {
         let waiters = JobWaiters()
         let plans = PlanCache()
         let crashNote = CrashNote(home: environment.home.root)
-        let starter = JobStarter(store: store, log: log, catalog: catalog, events: events, killGrace: settings.killGraceSeconds, home: environment.home.root, plans: plans)
+        let starter = JobStarter(
+            store: store, log: log, catalog: catalog, events: events, killGrace: settings.killGraceSeconds, home: environment.home.root, plans: plans,
+            defaultExecutor: settings.executor
+        )
         let queue = JobQueue(
             maxConcurrent: settings.maxConcurrentJobs, starter: starter, logger: environment.logger,
             handlers: JobQueue.Handlers(

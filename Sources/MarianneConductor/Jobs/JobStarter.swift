@@ -27,6 +27,9 @@ struct JobStarter: JobStarting {
     let killGrace: Double
     let home: String
     let plans: PlanCache
+    /// The conductor's `executor` (conductor.yaml): where sheets run unless their score says.
+    var defaultExecutor: ExecutorConfig?
+    var slurm: SlurmService = .shared
 
     func makeRunner(_ id: String, prepared: PreparedJob?) async throws -> JobRunner {
         let row: JobRow
@@ -53,7 +56,8 @@ struct JobStarter: JobStarting {
         plans.remember(id, loaded)
         return ScoreRunner(
             jobID: id, loaded: loaded, checkpoint: checkpoint, checkpointPath: path, killGrace: killGrace,
-            environment: LeftoverProcesses.baseEnvironment(home: home), events: events
+            environment: LeftoverProcesses.baseEnvironment(home: home), events: events,
+            executors: .of(loaded, fallback: defaultExecutor, home: home, service: slurm)
         )
     }
 

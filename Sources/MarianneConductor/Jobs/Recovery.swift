@@ -5,9 +5,11 @@ import MarianneProtocol
 
 /// What a starting conductor does for the jobs the previous one left: every `running` or
 /// `pending` job is resumed from its checkpoint (at-least-once: a sheet that was running
-/// runs again, after its leftover processes are stopped); paused jobs stay paused (their
-/// frozen processes are stopped); a job whose checkpoint cannot be read fails alone; a job
-/// that was running in two crashes of the conductor (traps, not kills) is not resumed again.
+/// runs again, after its leftover processes are stopped; a sheet running as a Slurm job is
+/// re-attached to it instead, see SLURM.md); paused jobs stay paused (their frozen
+/// processes and Slurm jobs are stopped); a job whose checkpoint cannot be read fails
+/// alone; a job that was running in two crashes of the conductor (traps, not kills) is not
+/// resumed again.
 struct Recovery: Sendable {
     let store: JobStore
     let log: JobLog
@@ -16,6 +18,7 @@ struct Recovery: Sendable {
     let killGrace: Double
     let home: String
     let logger: Logger
+    var slurm: SlurmService = .shared
 
     /// Crashes a job may be running in before it is no longer resumed.
     static let crashLimit = 2
@@ -57,6 +60,9 @@ struct Recovery: Sendable {
             if count >= Self.crashLimit {
                 let reason = "the conductor crashed \(count) times while this job ran; it is not resumed again automatically (fix the cause, then `mzt resume \(row.id)`)"
                 _ = try? await store.transition(row.id, from: [.running, .pending], to: .failed, RowChanges(error: .some(reason), crashCount: count))
+                if let checkpoint = try? await store.checkpoint(of: row) {
+                    await SlurmLeftovers.cancel(in: checkpoint, client: slurm.client, logger: logger)
+                }
                 log.append(row.id, level: "ERROR", message: "job not recovered: \(reason)")
                 log.hub.finish(row.id)
                 return false
@@ -66,7 +72,8 @@ struct Recovery: Sendable {
         }
         do {
             var checkpoint = try await store.checkpoint(of: row)
-            for i in checkpoint.sheets.indices where checkpoint.sheets[i].status == .running {
+            // A sheet running as a Slurm job stays running: its runner re-attaches to the job.
+            for i in checkpoint.sheets.indices where checkpoint.sheets[i].status == .running && checkpoint.sheets[i].slurm == nil {
                 checkpoint.sheets[i].status = .pending
             }
             for i in checkpoint.sheets.indices { checkpoint.sheets[i].processGroup = nil }
@@ -91,6 +98,7 @@ struct Recovery: Sendable {
     private func settlePaused(_ row: JobRow) async {
         guard var checkpoint = try? await store.checkpoint(of: row) else { return }
         guard checkpoint.sheets.contains(where: { $0.status == .running }) || checkpoint.processGroups != nil else { return }
+        await SlurmLeftovers.cancel(in: checkpoint, client: slurm.client, logger: logger)
         for i in checkpoint.sheets.indices where checkpoint.sheets[i].status == .running {
             checkpoint.sheets[i].status = .pending
             checkpoint.sheets[i].processGroup = nil

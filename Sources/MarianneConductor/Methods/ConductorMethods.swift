@@ -22,7 +22,8 @@ enum ConductorMethods {
                 rssBytes: ProcFS.residentBytes(pid: getpid()) ?? 0, home: conductor.home.root,
                 jobsByStatus: summary.jobsByStatus, runningJobs: summary.runningJobs, modules: summary.modules,
                 recoveredJobs: summary.recoveredJobs, maxConcurrentJobs: conductor.settings.maxConcurrentJobs,
-                httpURL: conductor.frontendURL, problems: problems.isEmpty ? nil : problems
+                httpURL: conductor.frontendURL, problems: problems.isEmpty ? nil : problems,
+                slurm: await SlurmService.shared.reachability()
             )
         }
         table.register(RPCMethods.conductorShutdown) { [unowned conductor] params, _ in

@@ -14,6 +14,8 @@ struct AttemptResult: Sendable {
     var failure: String?
     /// The program could not be started (missing binary, bad working directory).
     var spawnFailure: SpawnError.Kind?
+    /// The attempt's Slurm job is gone (see `ExecutionResult.lost`).
+    var slurmJobLost = false
 
     var succeeded: Bool { failure == nil }
 

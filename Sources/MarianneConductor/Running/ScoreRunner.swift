@@ -19,21 +19,29 @@ actor ScoreRunner: JobRunner {
     private var inFlight: Set<Int> = []
     /// Process groups of the attempts running now, by sheet.
     private var groups: [Int: Int32] = [:]
+    /// Slurm jobs of the attempts running now, by sheet.
+    private var slurmJobs: [Int: String] = [:]
+    private let slurm: SlurmService
     private var work: Task<Void, Never>?
 
     init(
         jobID: String, loaded: LoadedScore, checkpoint: JobCheckpoint, checkpointPath: String, killGrace: Double,
-        environment: [String: String], events: RunEvents, attempt: (any SheetAttempting)? = nil
+        environment: [String: String], events: RunEvents, attempt: (any SheetAttempting)? = nil,
+        executors: ExecutorChoice = .local
     ) {
         self.jobID = jobID
         self.loaded = loaded
         self.checkpoint = checkpoint
         self.events = events
-        self.control = RunControl(checkpoint: checkpoint)
+        let control = RunControl(checkpoint: checkpoint)
+        self.control = control
         self.writer = CheckpointWriter(path: checkpointPath)
         self.plans = Dictionary(loaded.sheets.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
         self.index = Dictionary(checkpoint.sheets.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { first, _ in first })
-        self.attempt = attempt ?? SheetAttempt(jobID: jobID, loaded: loaded, killGrace: killGrace, baseEnvironment: environment)
+        var executors = executors
+        executors.stopReason = { control.stopRequest }
+        self.slurm = executors.service
+        self.attempt = attempt ?? SheetAttempt(jobID: jobID, loaded: loaded, killGrace: killGrace, baseEnvironment: environment, executors: executors)
     }
 
     // MARK: JobRunner
@@ -78,6 +86,8 @@ actor ScoreRunner: JobRunner {
     func freeze(_ frozen: Bool) async {
         control.setFrozen(frozen)
         for group in groups.values { _ = killpg(group, frozen ? SIGSTOP : SIGCONT) }
+        let (events, jobID) = (self.events, self.jobID)
+        await SlurmSuspension.apply(frozen, to: slurmJobs, client: slurm.client) { events.log(jobID, level: "WARNING", message: $0) }
         checkpoint.status = frozen ? .paused : .running
         checkpoint.pausedByUser = frozen
         await persistNow()
@@ -107,6 +117,12 @@ actor ScoreRunner: JobRunner {
         let maxParallel = max(1, parallel.maxConcurrent)
         let pauseBetween = loaded.score.pauseBetweenSheetsSeconds
         await withTaskGroup(of: Int.self) { group in
+            // Attempts an earlier conductor left running on Slurm are followed again first.
+            for (number, record) in checkpoint.takeReattachable() {
+                guard let plan = plans[number] else { continue }
+                inFlight.insert(number)
+                group.addTask { await self.runSheet(plan, reattach: record) }
+            }
             var finishedOne = false
             while true {
                 if control.stopRequest == nil, !control.pauseRequested, control.pauseFileExists() {
@@ -181,13 +197,17 @@ actor ScoreRunner: JobRunner {
     // MARK: One sheet
 
     /// Runs a sheet to its end (completed, failed, or interrupted); returns its number.
-    private func runSheet(_ plan: PlannedSheet) async -> Int {
+    /// `reattach`: the sheet's attempt is a Slurm job an earlier conductor submitted; it is
+    /// followed to its end and its result used, not run again.
+    private func runSheet(_ plan: PlannedSheet, reattach: SlurmAttemptRecord? = nil) async -> Int {
         let number = plan.number
         let retry = loaded.score.retry
         var retriesUsed = 0
         var healing = false
         var failureContext: String?
-        if let reason = await SkipCheck(jobID: jobID, loaded: loaded, attempt: attempt, events: events).reason(plan, states: checkpoint.sheets, job: checkpoint),
+        var reattach = reattach
+        var resubmissions = 0
+        if reattach == nil, let reason = await SkipCheck(jobID: jobID, loaded: loaded, attempt: attempt, events: events).reason(plan, states: checkpoint.sheets, job: checkpoint),
            control.stopRequest == nil, let i = index[number] {
             checkpoint.sheets[i].skippedByRule = true
             checkpoint.sheets[i].error = reason
@@ -203,21 +223,35 @@ actor ScoreRunner: JobRunner {
             }
             checkpoint.sheets[i].status = .running
             checkpoint.sheets[i].error = nil
-            checkpoint.sheets[i].attempts += 1
-            checkpoint.sheets[i].startedAt = Date()
-            checkpoint.sheets[i].finishedAt = nil
-            let attemptNumber = checkpoint.sheets[i].attempts
-            events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) started (attempt \(attemptNumber))", progress: progress(current: number))
+            if let record = reattach {
+                events.sheetEvent(
+                    jobID, level: "INFO", message: "sheet \(number) re-attached to Slurm job \(record.jobID ?? record.name) (attempt \(checkpoint.sheets[i].attempts))",
+                    progress: progress(current: number)
+                )
+            } else {
+                checkpoint.sheets[i].attempts += 1
+                checkpoint.sheets[i].startedAt = Date()
+                checkpoint.sheets[i].finishedAt = nil
+                events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) started (attempt \(checkpoint.sheets[i].attempts))", progress: progress(current: number))
+            }
+            let attemptNumber = max(1, checkpoint.sheets[i].attempts)
 
             let result = await attempt.run(
-                sheet: plan, attempt: attemptNumber, failureContext: failureContext, earlier: checkpoint.sheets,
-                started: { process in await self.attach(process.processGroup, to: number) },
+                sheet: plan, attempt: attemptNumber, failureContext: failureContext, earlier: checkpoint.sheets, reattach: reattach,
+                started: { handle in await self.attach(handle, to: number) },
                 output: loaded.score.backend.streamOutput ? (outputLines(number, level: "INFO"), outputLines(number, level: "WARNING")) : nil
             )
+            reattach = nil
             groups[number] = nil
+            slurmJobs[number] = nil
             guard control.stopRequest == nil else {
                 sheetInterrupted(number)
                 return number
+            }
+            if result.slurmJobLost, resubmissions < Self.maxResubmissions {
+                resubmissions += 1
+                events.log(jobID, level: "WARNING", message: "sheet \(number): \(result.failure ?? "its Slurm job is gone"); submitting it again (no retry is spent)")
+                continue
             }
             record(result, for: i)
             if result.succeeded {
@@ -274,13 +308,30 @@ actor ScoreRunner: JobRunner {
         SheetProgress(currentSheet: current, completedSheets: checkpoint.sheets.count(where: { $0.status == .completed }))
     }
 
-    private func attach(_ group: Int32, to number: Int) {
-        groups[number] = group
-        if let i = index[number] {
-            checkpoint.sheets[i].processGroup = group
-            persist(durable: false)
+    /// Submissions of a sheet whose Slurm job vanished, before the attempt counts as failed.
+    static let maxResubmissions = 3
+
+    private func attach(_ handle: AttemptHandle, to number: Int) async {
+        switch handle {
+        case .process(let process):
+            let group = process.processGroup
+            groups[number] = group
+            if let i = index[number] {
+                checkpoint.sheets[i].processGroup = group
+                persist(durable: false)
+            }
+            if control.isFrozen { _ = killpg(group, SIGSTOP) }
+        case .slurm(let record, let durable):
+            slurmJobs[number] = record.jobID
+            guard let i = index[number] else { return }
+            checkpoint.sheets[i].slurm = record
+            // The job must be on disk before the attempt goes on: a restarted conductor re-attaches to it.
+            if durable { await persistNow() } else { persist(durable: false) }
+            if durable, control.isFrozen, let id = record.jobID {
+                let (events, jobID) = (self.events, self.jobID)
+                await SlurmSuspension.apply(true, to: [number: id], client: slurm.client) { events.log(jobID, level: "WARNING", message: $0) }
+            }
         }
-        if control.isFrozen { _ = killpg(group, SIGSTOP) }
     }
 
     private func record(_ result: AttemptResult, for i: Int) {
@@ -307,6 +358,12 @@ actor ScoreRunner: JobRunner {
     private func sheetInterrupted(_ number: Int) {
         groups[number] = nil
         guard let i = index[number] else { return }
+        if control.stopRequest == .shutdown, checkpoint.sheets[i].slurm?.isLive == true {
+            // Its Slurm job runs on; the next conductor re-attaches to it.
+            checkpoint.sheets[i].processGroup = nil
+            persist(durable: false)
+            return
+        }
         checkpoint.sheets[i].status = .pending
         checkpoint.sheets[i].processGroup = nil
         checkpoint.sheets[i].error = control.stopRequest == .shutdown ? nil : "interrupted"

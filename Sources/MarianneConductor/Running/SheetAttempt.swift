@@ -6,15 +6,17 @@ import MarianneProtocol
 protocol SheetAttempting: Sendable {
     var killGrace: Double { get }
     var baseEnvironment: [String: String] { get }
+    /// `reattach`: the Slurm job of this attempt an earlier conductor submitted; it is
+    /// followed, not submitted again. `started` gets what the runner records of the attempt.
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState],
-        started: @escaping @Sendable (StartedProcess) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
+        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState], reattach: SlurmAttemptRecord?,
+        started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
     ) async -> AttemptResult
 }
 
-/// Runs one attempt of one sheet: renders the command (off the cooperative pool), runs the
-/// backend in the workspace in its own process group, then checks the validations stage by
-/// stage.
+/// Runs one attempt of one sheet: renders the command (off the cooperative pool), has the
+/// sheet's executor run it (a local process group, or a Slurm job), then checks the
+/// validations stage by stage.
 struct SheetAttempt: SheetAttempting {
     let jobID: String
     let loaded: LoadedScore
@@ -24,14 +26,16 @@ struct SheetAttempt: SheetAttempting {
     /// The score's template, parsed once for every attempt (nil: it does not parse, and each
     /// attempt reports why).
     let template: Template?
+    let executors: ExecutorChoice
 
-    init(jobID: String, loaded: LoadedScore, killGrace: Double, baseEnvironment: [String: String]) {
+    init(jobID: String, loaded: LoadedScore, killGrace: Double, baseEnvironment: [String: String], executors: ExecutorChoice = .local) {
         self.jobID = jobID
         self.loaded = loaded
         self.killGrace = killGrace
         self.baseEnvironment = baseEnvironment
         self.rateLimitPatterns = loaded.score.backend.rateLimitPatterns.compactMap(RegexBox.init)
         self.template = try? Template(loaded.score.prompt.template)
+        self.executors = executors
     }
 
     var workspace: String { loaded.workspace }
@@ -40,16 +44,17 @@ struct SheetAttempt: SheetAttempting {
     /// Prompt over this many bytes go through stdin instead of `-p PROMPT`.
     static let maxPromptArgumentBytes = 100_000
 
-    /// Runs the attempt. `started` gets the child as soon as it exists, so the caller can
-    /// record its process group and freeze it.
+    /// Runs the attempt. `started` gets the child (or the Slurm job) as soon as it exists,
+    /// so the caller can record it and freeze it.
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState],
-        started: @escaping @Sendable (StartedProcess) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)? = nil
+        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState], reattach: SlurmAttemptRecord? = nil,
+        started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)? = nil
     ) async -> AttemptResult {
         let prepared: Prepared
         do {
             prepared = try await OffPool.run {
-                try self.prepare(sheet: sheet, attempt: attempt, failureContext: failureContext, earlier: earlier, output: output)
+                if let reattach { return self.prepareReattach(sheet: sheet, attempt: attempt, record: reattach) }
+                return try self.prepare(sheet: sheet, attempt: attempt, failureContext: failureContext, earlier: earlier, output: output)
             }
         } catch let error as PreparationError {
             return .failed(error.message)
@@ -58,9 +63,14 @@ struct SheetAttempt: SheetAttempting {
         }
         let backend = loaded.score.backend
         let timeout = backend.timeoutSeconds(forSheet: sheet.number)
-        let outcome: ProcessOutcome
+        let request = ExecutionRequest(
+            jobID: jobID, sheet: sheet.number, attempt: attempt, workspace: workspace, command: prepared.spec,
+            stdoutPath: prepared.stdoutPath, stderrPath: prepared.stderrPath, output: output, timeout: timeout,
+            grace: killGrace, reattach: reattach
+        )
+        let outcome: ExecutionResult
         do {
-            outcome = try await ProcessRunner.run(prepared.spec, timeout: timeout, grace: killGrace, started: started)
+            outcome = try await executors.executor(for: sheet).execute(request, handle: started)
         } catch {
             return .failed("could not start the backend: \(error)", spawn: error.kind)
         }
@@ -68,19 +78,24 @@ struct SheetAttempt: SheetAttempting {
             status: outcome.status, timedOut: outcome.timedOut, rateLimited: false, validations: [],
             stdoutTail: OutputTail.of(prepared.stdoutPath), stderrTail: OutputTail.of(prepared.stderrPath), failure: nil
         )
+        if outcome.lost {
+            result.failure = outcome.failure ?? "the Slurm job is gone"
+            result.slurmJobLost = true
+            return result
+        }
         if outcome.cancelled {
             result.failure = "interrupted"
             return result
         }
         if outcome.timedOut {
-            result.failure = "timed out after \(DurationFormatter.human(timeout ?? 0))"
+            result.failure = outcome.failure ?? "timed out after \(DurationFormatter.human(timeout ?? 0))"
             return result
         }
-        guard outcome.status.exitCode == 0 else {
+        guard outcome.status.exitCode == 0, outcome.failure == nil else {
             if backend.type == .claudeCLI, matchesRateLimit(result.stdoutTail + "\n" + result.stderrTail) {
                 result.rateLimited = true
             }
-            result.failure = outcome.status.description
+            result.failure = outcome.failure ?? outcome.status.description
             return result
         }
         let validations = SheetValidations(attempt: self, sheet: sheet, placeholders: prepared.placeholders)
@@ -94,7 +109,8 @@ struct SheetAttempt: SheetAttempting {
     // MARK: Preparation (blocking: rendering, stats, the log folder)
 
     struct Prepared: Sendable {
-        var spec: ProcessSpec
+        /// nil when re-attaching: the command was submitted by an earlier conductor.
+        var spec: ProcessSpec?
         var stdoutPath: String
         var stderrPath: String
         var mtimesBefore: [String: Double?]
@@ -120,9 +136,7 @@ struct SheetAttempt: SheetAttempting {
             throw PreparationError(message: "template error: \(error)")
         }
         let placeholders = SheetPlaceholders(loaded, sheet: sheet, jobID: jobID)
-        let modifiedPaths = loaded.score.validations.filter { $0.type == .fileModified && $0.applies(to: sheet, placeholders: placeholders) }
-            .compactMap { try? $0.expandedPath(placeholders, workspace: workspace) }
-        let mtimesBefore = Dictionary(modifiedPaths.map { ($0, Self.mtime($0)) }, uniquingKeysWith: { first, _ in first })
+        let mtimesBefore = Dictionary(modifiedPaths(sheet, placeholders).map { ($0, Self.mtime($0)) }, uniquingKeysWith: { first, _ in first })
         let stdoutPath = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "out")
         let stderrPath = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "err")
         do {
@@ -171,6 +185,24 @@ struct SheetAttempt: SheetAttempting {
             )
         }
         return Prepared(spec: spec, stdoutPath: stdoutPath, stderrPath: stderrPath, mtimesBefore: mtimesBefore, placeholders: placeholders)
+    }
+
+    /// A re-attached attempt: its files, and the submission time as the "before" of every
+    /// `file_modified` rule (a file changed since the job was submitted was changed by it).
+    private func prepareReattach(sheet: PlannedSheet, attempt: Int, record: SlurmAttemptRecord) -> Prepared {
+        let placeholders = SheetPlaceholders(loaded, sheet: sheet, jobID: jobID)
+        let submitted = record.submittedAt.timeIntervalSince1970
+        let mtimesBefore = Dictionary(modifiedPaths(sheet, placeholders).map { ($0, Optional(submitted)) }, uniquingKeysWith: { first, _ in first })
+        return Prepared(
+            spec: nil, stdoutPath: WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "out"),
+            stderrPath: WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "err"),
+            mtimesBefore: mtimesBefore, placeholders: placeholders
+        )
+    }
+
+    private func modifiedPaths(_ sheet: PlannedSheet, _ placeholders: SheetPlaceholders) -> [String] {
+        loaded.score.validations.filter { $0.type == .fileModified && $0.applies(to: sheet, placeholders: placeholders) }
+            .compactMap { try? $0.expandedPath(placeholders, workspace: workspace) }
     }
 
     /// Earlier sheets as `previous_outputs` needs them: the start of the standard output of

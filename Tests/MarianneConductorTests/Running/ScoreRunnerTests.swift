@@ -27,8 +27,8 @@ final class FakeAttempt: SheetAttempting, @unchecked Sendable {
     static let failed = AttemptResult(status: .exited(2), timedOut: false, rateLimited: false, validations: [], stdoutTail: "", stderrTail: "", failure: "exit code 2")
 
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState],
-        started: @escaping @Sendable (StartedProcess) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
+        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState], reattach: SlurmAttemptRecord?,
+        started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
     ) async -> AttemptResult {
         let result: AttemptResult = lock.withLock {
             calls[sheet.number, default: 0] += 1
