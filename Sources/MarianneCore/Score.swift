@@ -30,6 +30,8 @@ public struct Score: Sendable, Equatable {
     public var movements: [Int: Movement]
     /// Outputs and files of earlier sheets for later prompts; nil when not configured.
     public var crossSheet: CrossSheetConfig?
+    /// Where the sheets run (`executor:`); nil inherits the conductor's default.
+    public var executor: ExecutorConfig? = nil
 
     public init(
         name: String, description: String? = nil, workspace: String = "./workspace", backend: BackendConfig = BackendConfig(),
@@ -146,6 +148,8 @@ public struct SheetConfig: Sendable, Equatable {
     public var perSheetFallbacks: [Int: [String]]
     /// Instrument name -> its sheets.
     public var instrumentMap: [String: [Int]]
+    /// Sheet number -> its `executor` (`per_sheet_executors`), over the movement's and the score's.
+    public var perSheetExecutors: [Int: ExecutorConfig] = [:]
 
     public init(
         size: Int = 1, totalItems: Int = 1, startItem: Int = 1, dependencies: [Int: [Int]] = [:], fanOut: [Int: Int] = [:],

@@ -4,7 +4,7 @@ enum ScoreKeys {
     static let root: Set<String> = [
         "name", "description", "workspace", "backend", "instrument", "instrument_config", "instrument_fallbacks",
         "instruments", "movements", "sheet", "prompt", "validations", "retry", "parallel", "max_duration",
-        "pause_between_sheets_seconds", "on_success", "concert", "cross_sheet",
+        "pause_between_sheets_seconds", "on_success", "concert", "cross_sheet", "executor",
     ]
     static let backend: Set<String> = [
         "type", "timeout", "timeout_seconds", "timeout_overrides", "sheet_overrides", "env", "working_directory",
@@ -17,7 +17,7 @@ enum ScoreKeys {
     static let sheet: Set<String> = [
         "size", "total_items", "start_item", "dependencies", "fan_out", "descriptions", "skip_when", "skip_when_command",
         "prelude", "cadenzas", "prompt_extensions", "per_sheet_instruments", "per_sheet_instrument_config",
-        "per_sheet_fallbacks", "instrument_map",
+        "per_sheet_fallbacks", "instrument_map", "per_sheet_executors",
     ]
     static let prompt: Set<String> = ["template", "template_file", "variables", "stakes", "thinking_method", "prompt_extensions"]
     static let validation: Set<String> = [
@@ -27,7 +27,7 @@ enum ScoreKeys {
     static let retry: Set<String> = ["max_retries", "base_delay_seconds", "max_delay_seconds", "exponential_base", "jitter"]
     static let parallel: Set<String> = ["max_concurrent", "enabled", "fail_fast", "stagger_delay_ms"]
     static let crossSheet: Set<String> = ["auto_capture_stdout", "max_output_chars", "capture_files", "lookback_sheets"]
-    static let movement: Set<String> = ["name", "instrument", "instrument_config", "voices", "instrument_fallbacks"]
+    static let movement: Set<String> = ["name", "instrument", "instrument_config", "voices", "instrument_fallbacks", "executor"]
     static let instrument: Set<String> = ["profile", "config"]
     static let skipCommand: Set<String> = ["command", "description", "timeout_seconds"]
     static let injection: Set<String> = ["file", "directory", "as"]

@@ -111,10 +111,11 @@ struct SlurmTests {
     }
 
     @Test func aPendingSheetShowsItsReasonAndIsCancelledWithoutASignal() async throws {
-        let fx = try await fixture(executor: "{type: slurm, extra_args: [\"--begin=now+1hour\"]}")
+        let fx = try await fixture()
         let path = try fx.score("later", """
             name: later
             workspace: ./later-ws
+            executor: {extra_args: ["--begin=now+1hour"]}
             prompt: {template: "touch ran"}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -231,6 +232,29 @@ struct SlurmTests {
         for line in ["sheet 1: line 1", "sheet 1: line 3", "sheet 1: oops"] {
             #expect(logs.stdout.contains(line), "\(line) is missing from the log")
         }
+    }
+
+    @Test func aScoreMixesLocalAndSlurmSheets() async throws {
+        // The conductor's default is local; the score, a movement and a sheet choose.
+        let fx = try await fixture(executor: "local")
+        let path = try fx.score("mixed", """
+            name: mixed
+            workspace: ./mixed-ws
+            executor: {type: slurm, cpus_per_task: 1}
+            movements:
+              2: {executor: {time: 10m}}
+              4: {executor: local}
+            sheet: {size: 1, total_items: 4, per_sheet_executors: {3: local}}
+            prompt: {template: "echo ${SLURM_JOB_ID:-here} > where-{{ sheet_num }}.txt"}
+            """)
+        #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
+        let status = try await fx.status("mixed")
+        let places = (1...4).map { JobFixture.lines(fx.workspace("mixed-ws") + "/where-\($0).txt").first ?? "missing" }
+        #expect(places[0] == status.sheets[0].slurmJobID)
+        #expect(places[1] == status.sheets[1].slurmJobID)
+        #expect(places[2] == "here" && places[3] == "here")
+        #expect(status.sheets[2].slurmJobID == nil && status.sheets[3].slurmJobID == nil)
+        #expect(status.sheets[0].slurmJobID != nil && status.sheets[1].slurmJobID != nil)
     }
 
     @Test func conductorStatusSaysTheClusterAnswers() async throws {

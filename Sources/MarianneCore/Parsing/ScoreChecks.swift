@@ -77,6 +77,7 @@ enum ScoreChecks {
         warn("sheet.per_sheet_instrument_config", Array(sheet.perSheetInstrumentConfig.keys), limit: count)
         warn("sheet.per_sheet_fallbacks", Array(sheet.perSheetFallbacks.keys), limit: count)
         warn("sheet.instrument_map", sheet.instrumentMap.values.flatMap { $0 }, limit: count)
+        warn("sheet.per_sheet_executors", Array(sheet.perSheetExecutors.keys), limit: count)
         warn("backend", Array(score.backend.timeoutOverrides.keys), limit: count)
         warn("movements", Array(score.movements.keys), limit: stages, what: "movement")
     }

@@ -50,6 +50,7 @@ extension ScoreParser {
                 case "instrument_config": movement.instrumentConfig = instrumentConfig(item, field)
                 case "voices": movement.voices = int(item, field, in: 1...ScoreLimits.maxSheets)
                 case "instrument_fallbacks": movement.instrumentFallbacks = strings(item, field) ?? []
+                case "executor": movement.executor = parseExecutor(item, field)
                 default: break
                 }
             }

@@ -45,6 +45,7 @@ extension ScoreParser {
             case "on_success": (score.onSuccess, score.postSuccessHooks) = parseHooks(value)
             case "concert": score.concert = parseConcert(value)
             case "cross_sheet": score.crossSheet = Self.isNull(value) ? nil : parseCrossSheet(value)
+            case "executor": score.executor = parseExecutor(value, "executor")
             default: break
             }
         }

@@ -53,6 +53,8 @@ extension ScoreParser {
             case "per_sheet_fallbacks":
                 for (number, _, item) in sheetMap(value, path) { sheet.perSheetFallbacks[number] = strings(item, "\(path).\(number)") ?? [] }
             case "instrument_map": sheet.instrumentMap = parseInstrumentMap(value, path)
+            case "per_sheet_executors":
+                for (number, _, item) in sheetMap(value, path) { sheet.perSheetExecutors[number] = parseExecutor(item, "\(path).\(number)") }
             default: break
             }
         }

@@ -22,6 +22,8 @@ public struct Movement: Sendable, Equatable, Codable {
     public var voices: Int?
     /// Fallback chain for the movement's sheets (replaces the score's).
     public var instrumentFallbacks: [String]
+    /// Where the movement's sheets run, over the score's `executor`.
+    public var executor: ExecutorConfig? = nil
 
     public init(
         name: String? = nil, instrument: String? = nil, instrumentConfig: [String: JSONValue] = [:], voices: Int? = nil,

@@ -88,6 +88,42 @@ struct ExecutorSettingsTests {
         #expect(ExecutorConfig.resolve([nil, score]) == .local)
     }
 
+    @Test func aScoreSetsItsExecutorAtEachLevel() throws {
+        let loaded = try ScoreLoader.load(yaml: """
+            name: levels
+            executor: {type: slurm, partition: debug, cpus_per_task: 2}
+            movements:
+              2: {executor: {cpus_per_task: 8}}
+            sheet: {size: 1, total_items: 3, per_sheet_executors: {3: local}}
+            prompt: {template: "true"}
+            """, baseDirectory: "/tmp")
+        let score = loaded.score
+        let resolved = loaded.sheets.map { score.executor(for: $0) }
+        #expect(resolved == [
+            .slurm(SlurmOptions(partition: "debug", cpusPerTask: 2)), .slurm(SlurmOptions(partition: "debug", cpusPerTask: 8)), .local,
+        ])
+        // The conductor's default applies under a score that says nothing.
+        let plain = try ScoreLoader.load(yaml: "name: plain\nprompt: {template: \"true\"}\n", baseDirectory: "/tmp")
+        let fallback = ExecutorConfig(type: .slurm, slurm: SlurmOptions(qos: "low"))
+        #expect(plain.score.executor(for: plain.sheets[0], fallback: fallback) == .slurm(SlurmOptions(qos: "low")))
+        #expect(plain.score.executor(for: plain.sheets[0]) == .local)
+    }
+
+    @Test func aBadOptionInAScoreIsRefusedWithItsPlace() throws {
+        let (_, problems) = ScoreLoader.check(yaml: """
+            name: bad
+            movements:
+              1:
+                executor:
+                  type: slurm
+                  partiton: debug
+            prompt: {template: "true"}
+            """, baseDirectory: "/tmp")
+        let problem = try #require(problems.first { $0.code == "V018" })
+        #expect(problem.message == "unknown executor option movements.1.executor.partiton")
+        #expect(problem.line == 6 && problem.column == 7)
+    }
+
     @Test func theConductorsDefaultComesFromConductorYaml() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

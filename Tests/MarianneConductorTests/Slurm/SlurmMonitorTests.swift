@@ -32,8 +32,9 @@ struct SlurmMonitorTests {
         await monitor.follow(id, name: "n", comment: "c")
         try await Task.sleep(for: .seconds(1))
         let polls = await monitor.polls
-        // At 10 ms throughout it would be ~100 calls; backing off to 100 ms makes it ~15.
-        #expect(polls >= 5 && polls <= 30, "\(polls) polls in one second")
+        // At 10 ms throughout it would be ~100 calls; backing off to 100 ms makes it ~15
+        // (fewer on a loaded machine, never more).
+        #expect(polls >= 2 && polls <= 30, "\(polls) polls in one second")
         fake.set(id, state: "COMPLETED")
         await monitor.nudge()
         try await Poll.until(timeout: 5) { await monitor.observation(id)?.status?.state == .completed }
