@@ -198,6 +198,22 @@ struct SlurmTests {
         try await fx.conductor.waitUntil(timeout: 30, poll: 0.2) { try await cluster.activeJobs([id]).isEmpty }
     }
 
+    @Test func theSheetTimeoutEndsTheSlurmJob() async throws {
+        let fx = try await fixture()
+        let path = try fx.score("slow", """
+            name: slow
+            workspace: ./slow-ws
+            backend: {timeout_seconds: 2}
+            prompt: {template: "while true; do sleep 0.1; done"}
+            """)
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        try await fx.waitForStatus("slow", timeout: 40) { $0.job.status == .failed }
+        let sheet = try #require(try await fx.status("slow").sheets.first)
+        #expect(sheet.error?.contains("timed out") == true, "\(sheet.error ?? "no error")")
+        let id = try #require(sheet.slurmJobID)
+        try await fx.conductor.waitUntil(timeout: 30, poll: 0.2) { try await cluster.activeJobs([id]).isEmpty }
+    }
+
     @Test func pauseNowSuspendsTheJobAndResumeContinuesIt() async throws {
         let fx = try await fixture()
         let path = try fx.score("ticker", """

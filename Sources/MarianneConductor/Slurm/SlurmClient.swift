@@ -14,7 +14,7 @@ struct SlurmClient: Sendable {
     /// Seconds any other call may take.
     var queryTimeout = 15.0
 
-    static let queueFormat = "JobID:|,State:|,Reason:|,exit_code:|,Name:|,Comment:"
+    static let queueFormat = "JobID:|,State:|,Reason:|,exit_code:|,StartTime:|,Name:|,Comment:"
 
     /// Submits a batch job; returns its id.
     func submit(_ arguments: [String], environment: [String: String]) async throws(SlurmError) -> String {

@@ -38,6 +38,10 @@ protocol SlurmCommandRunning: Sendable {
 /// The real programs, started like every child of the conductor (`ProcessRunner`): argv
 /// items only, a timeout, the process group stopped at the end.
 struct SlurmCommandLine: SlurmCommandRunning {
+    static func missing(_ tool: SlurmTool) -> String {
+        "\(tool.rawValue) is not on the conductor's PATH: install Slurm's client commands (Debian: slurm-client) or run the sheet with executor: local"
+    }
+
     /// Lines of output kept per stream (squeue for many jobs prints one line each).
     static let maxLines = 100_000
 
@@ -57,9 +61,7 @@ struct SlurmCommandLine: SlurmCommandRunning {
                 timedOut: outcome.timedOut
             )
         } catch {
-            let message = error.kind == .notFound
-                ? "\(tool.rawValue) is not on the conductor's PATH: install Slurm's client commands (Debian: slurm-client) or run the sheet with executor: local"
-                : "\(tool.rawValue) could not be started: \(error.description)"
+            let message = error.kind == .notFound ? Self.missing(tool) : "\(tool.rawValue) could not be started: \(error.description)"
             return SlurmCommandResult(exitCode: nil, stdout: [], stderr: [], spawnFailure: message)
         }
     }

@@ -37,6 +37,13 @@ struct SlurmExecutor: SheetExecutor {
     // MARK: Submission
 
     private func submit(_ spec: ProcessSpec, _ request: ExecutionRequest, handle: @escaping @Sendable (AttemptHandle) async -> Void) async throws(SpawnError) -> SlurmAttemptRecord {
+        // Without sbatch, or without a configuration (sbatch would retry for a minute), say so now.
+        if (try? ExecutableLookup.resolve(SlurmTool.sbatch.rawValue, path: spec.environment["PATH"])) == nil {
+            throw SpawnError(.notFound, SlurmCommandLine.missing(.sbatch))
+        }
+        if SlurmHealth.configuration(environment: spec.environment) == nil {
+            throw SpawnError(.system, "there is no Slurm configuration for sbatch: set SLURM_CONF in the conductor's environment, or create /etc/slurm/slurm.conf")
+        }
         let identity = SlurmIdentity(home: home, jobID: request.jobID, sheet: request.sheet, attempt: request.attempt)
         let root = request.workspace
         let input: [UInt8]?
@@ -62,6 +69,8 @@ struct SlurmExecutor: SheetExecutor {
         }
         var record = SlurmAttemptRecord(name: identity.name, comment: identity.comment, submittedAt: Date(), state: "SUBMITTING")
         await handle(.slurm(record, durable: true))
+        // Stopped while the record was written (or it could not be): nothing is submitted.
+        if Task.isCancelled { throw SpawnError(.system, "interrupted before the Slurm job was submitted") }
         let arguments = SbatchArguments.make(
             options: options, identity: identity,
             files: .init(workingDirectory: spec.workingDirectory, stdout: stdout, stderr: stderr, script: script),
@@ -120,7 +129,8 @@ struct SlurmExecutor: SheetExecutor {
         } ?? []
         for follower in followers { follower.start() }
         var version = -1
-        var runningSince: ContinuousClock.Instant?
+        /// When the job started running (Slurm's StartTime, so a re-attached job keeps its clock).
+        var runningSince: Date?
         var outcome: (result: ExecutionResult, state: String?)?
         while outcome == nil {
             if Task.isCancelled {
@@ -146,8 +156,8 @@ struct SlurmExecutor: SheetExecutor {
                         record.reason = status.state.isWaiting ? status.reason : nil
                         await handle(.slurm(record, durable: false))
                     }
-                    if runningSince == nil, status.state == .running || status.state == .completing {
-                        runningSince = ContinuousClock.now
+                    if runningSince == nil, status.state == .running || status.state == .completing || status.state == .suspended {
+                        runningSince = status.startedAt ?? Date()
                     }
                     if status.state.isFinal {
                         outcome = (Self.result(of: status), status.state.description)
@@ -157,13 +167,13 @@ struct SlurmExecutor: SheetExecutor {
             }
             var wait = Duration.milliseconds(500)
             if let timeout = request.timeout, let since = runningSince {
-                let left = since + .seconds(timeout) - ContinuousClock.now
-                if left <= .zero {
+                let remaining = since.addingTimeInterval(timeout).timeIntervalSinceNow
+                if remaining <= 0 {
                     let final = await terminate(id, comment: record.comment, grace: request.grace)
                     outcome = (ExecutionResult(status: final?.exit ?? .signaled(SIGTERM), timedOut: true), final?.state.description)
                     break
                 }
-                wait = min(wait, left)
+                wait = min(wait, .milliseconds(Int(remaining * 1000) + 1))
             }
             await monitor.waitForChange(id, after: version, timeout: wait)
         }

@@ -81,22 +81,39 @@ struct SlurmJobStatus: Sendable, Equatable {
     var exit: ExitStatus?
     var name: String?
     var comment: String?
+    /// When it started running (squeue's StartTime); nil before, or when Slurm does not say.
+    var startedAt: Date?
 
-    /// Parses `squeue -O JobID:|,State:|,Reason:|,exit_code:|,Name:|,Comment:` lines (see
-    /// `SlurmClient.queueFormat`); lines that do not parse are skipped.
+    /// Parses `squeue -O JobID:|,State:|,Reason:|,exit_code:|,StartTime:|,Name:|,Comment:`
+    /// lines (see `SlurmClient.queueFormat`); lines that do not parse are skipped.
     static func parseQueue(_ lines: [String]) -> [SlurmJobStatus] {
         lines.compactMap { line in
-            let fields = line.split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false).map {
+            let fields = line.split(separator: "|", maxSplits: 6, omittingEmptySubsequences: false).map {
                 $0.trimmingCharacters(in: .whitespaces)
             }
-            guard fields.count == 6, isJobID(fields[0]) else { return nil }
+            guard fields.count == 7, isJobID(fields[0]) else { return nil }
             let raw = Int(fields[3])
+            let state = SlurmState(fields[1])
             return SlurmJobStatus(
-                jobID: fields[0], state: SlurmState(fields[1]), reason: clean(fields[2]),
-                exit: raw.map(waitStatus), name: clean(fields[4]), comment: clean(fields[5])
+                jobID: fields[0], state: state, reason: clean(fields[2]), exit: raw.map(waitStatus), name: clean(fields[5]),
+                comment: clean(fields[6]), startedAt: state.isWaiting ? nil : time(fields[4])
             )
         }
     }
+
+    /// squeue prints times in the local time zone, to the second: `2026-12-01T23:09:38`.
+    static func time(_ text: String) -> Date? {
+        guard text.count == 19 else { return nil }
+        return timeFormat.withLock { $0.date(from: text) }
+    }
+
+    private static let timeFormat: NSLockedBox<DateFormatter> = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = .current
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        return NSLockedBox(formatter)
+    }()
 
     /// Parses `sacct -n -P -o JobID,JobName,State,ExitCode` lines (`ExitCode` is `code:signal`).
     static func parseAccounting(_ lines: [String]) -> [SlurmJobStatus] {
@@ -127,5 +144,19 @@ struct SlurmJobStatus: Sendable, Equatable {
 
     private static func clean(_ text: String) -> String? {
         text.isEmpty || text == "(null)" || text == "None" ? nil : text
+    }
+}
+
+/// A value used under a lock (a formatter shared by every poll).
+final class NSLockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withLock<T>(_ body: (Value) -> T) -> T {
+        lock.withLock { body(value) }
     }
 }

@@ -19,8 +19,8 @@ final class SlurmService: Sendable {
     }
 
     /// Whether sbatch is on the PATH and the cluster answers (cached a few seconds).
-    func reachability(path: String? = ProcessInfo.processInfo.environment["PATH"]) async -> SlurmReachability {
-        var answer = await health.check(path: path)
+    func reachability(environment: [String: String] = ProcessInfo.processInfo.environment) async -> SlurmReachability {
+        var answer = await health.check(environment: environment)
         answer.followedJobs = await monitor.followedCount
         return answer
     }
@@ -33,7 +33,7 @@ actor SlurmHealth {
     let client: SlurmClient
     let maxAge: Double
     let patience: Double
-    private var last: (at: ContinuousClock.Instant, answer: SlurmReachability)?
+    private var last: (at: ContinuousClock.Instant, answer: SlurmReachability, configuration: String)?
     private var probing: Task<SlurmReachability, Never>?
 
     init(client: SlurmClient, maxAge: Double = 10, patience: Double = 1) {
@@ -42,18 +42,26 @@ actor SlurmHealth {
         self.patience = patience
     }
 
-    func check(path: String?) async -> SlurmReachability {
-        let sbatch = try? ExecutableLookup.resolve(SlurmTool.sbatch.rawValue, path: path)
+    func check(environment: [String: String]) async -> SlurmReachability {
+        let sbatch = try? ExecutableLookup.resolve(SlurmTool.sbatch.rawValue, path: environment["PATH"])
         guard let sbatch else {
             return SlurmReachability(
                 sbatch: nil, clusterAnswers: false,
                 message: "sbatch is not on the conductor's PATH: sheets with executor slurm fail at submission (install Slurm's client commands, or use executor: local)"
             )
         }
-        if let last, ContinuousClock.now - last.at < .seconds(maxAge), last.answer.sbatch == sbatch {
+        guard let configuration = Self.configuration(environment: environment) else {
+            return SlurmReachability(
+                sbatch: sbatch, clusterAnswers: false,
+                message: "sbatch is at \(sbatch) but there is no Slurm configuration (set SLURM_CONF, or create /etc/slurm/slurm.conf)"
+            )
+        }
+        if let last, ContinuousClock.now - last.at < .seconds(maxAge), last.answer.sbatch == sbatch, last.configuration == configuration {
             return aged(last)
         }
-        let task = probing ?? Task { await self.probe(sbatch: sbatch) }
+        // A ping already under way (a controller that does not answer): the last answer.
+        if probing != nil, let last { return aged(last) }
+        let task = probing ?? Task { await self.probe(sbatch: sbatch, configuration: configuration) }
         probing = task
         let fresh = await withTaskGroup(of: SlurmReachability?.self) { race in
             race.addTask { await task.value }
@@ -70,18 +78,26 @@ actor SlurmHealth {
         return SlurmReachability(sbatch: sbatch, clusterAnswers: false, message: "the Slurm controller has not answered scontrol ping within \(DurationFormatter.human(patience))")
     }
 
-    private func probe(sbatch: String) async -> SlurmReachability {
+    private func probe(sbatch: String, configuration: String) async -> SlurmReachability {
         let ping = await client.ping()
         let answer = SlurmReachability(
             sbatch: sbatch, clusterAnswers: ping.answers,
             message: ping.answers ? ping.message : "the Slurm controller does not answer (\(ping.message)); Slurm sheets cannot be submitted until it does"
         )
-        last = (ContinuousClock.now, answer)
+        last = (ContinuousClock.now, answer, configuration)
         probing = nil
         return answer
     }
 
-    private func aged(_ entry: (at: ContinuousClock.Instant, answer: SlurmReachability)) -> SlurmReachability {
+    /// The configuration Slurm's clients read: `SLURM_CONF`, else Debian's default path, else
+    /// the copy slurmd keeps in configless mode; nil when there is none (then `scontrol`
+    /// would retry for a minute).
+    static func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let path = environment["SLURM_CONF"], !path.isEmpty { return access(path, R_OK) == 0 ? path : nil }
+        return ["/etc/slurm/slurm.conf", "/etc/slurm-llnl/slurm.conf", "/run/slurm/conf/slurm.conf"].first { access($0, R_OK) == 0 }
+    }
+
+    private func aged(_ entry: (at: ContinuousClock.Instant, answer: SlurmReachability, configuration: String)) -> SlurmReachability {
         var answer = entry.answer
         let age = ContinuousClock.now - entry.at
         answer.ageSeconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18

@@ -88,7 +88,7 @@ final class FakeSlurm: SlurmCommandRunning, @unchecked Sendable {
     }
 
     private func line(_ job: Job) -> String {
-        "\(job.id)|\(job.state)|\(job.reason)|\(job.exitStatus)|\(job.name)|\(job.comment.isEmpty ? "(null)" : job.comment)"
+        "\(job.id)|\(job.state)|\(job.reason)|\(job.exitStatus)|N/A|\(job.name)|\(job.comment.isEmpty ? "(null)" : job.comment)"
     }
 
     private func queue(_ arguments: [String]) -> SlurmCommandResult {

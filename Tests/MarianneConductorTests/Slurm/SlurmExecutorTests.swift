@@ -40,8 +40,11 @@ struct SlurmExecutorTests {
         let recorder: Recorder
         let stop: StopBox
 
-        func request(timeout: Double? = nil, reattach: SlurmAttemptRecord? = nil) -> ExecutionRequest {
-            let spec = ProcessSpec(executable: "/bin/bash", arguments: ["-c", "echo hi"], environment: ["PATH": "/usr/bin:/bin", "MZT_CONDUCTOR": "/h"], workingDirectory: dir.path)
+        func request(timeout: Double? = nil, reattach: SlurmAttemptRecord? = nil, configured: Bool = true) -> ExecutionRequest {
+            // The fake cluster needs no configuration, but the executor checks that sbatch would find one.
+            var environment = ["PATH": "/usr/bin:/bin", "MZT_CONDUCTOR": "/h"]
+            if configured { environment["SLURM_CONF"] = dir.file("slurm.conf") }
+            let spec = ProcessSpec(executable: "/bin/bash", arguments: ["-c", "echo hi"], environment: environment, workingDirectory: dir.path)
             return ExecutionRequest(
                 jobID: "j", sheet: 1, attempt: 1, workspace: dir.path, command: reattach == nil ? spec : nil,
                 stdoutPath: WorkspaceFiles.attemptOutput(workspace: dir.path, jobID: "j", sheet: 1, attempt: 1, stream: "out"),
@@ -68,6 +71,7 @@ struct SlurmExecutorTests {
     func make() throws -> Setup {
         let dir = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: WorkspaceFiles.logDirectory(workspace: dir.path, jobID: "j"), withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: dir.file("slurm.conf"), contents: Data("ClusterName=fake\n".utf8))
         let fake = FakeSlurm()
         let service = SlurmService(commands: fake, minInterval: .milliseconds(10), maxInterval: .milliseconds(40), goneAfter: .milliseconds(100))
         let stop = StopBox()
@@ -202,6 +206,17 @@ struct SlurmExecutorTests {
         #expect(error.kind == .system)
         #expect(error.description.contains("invalid partition specified: nope"))
         #expect(setup.recorder.records.last?.record.state == "NOT SUBMITTED")
+    }
+
+    @Test func withoutAConfigurationNothingIsSubmitted() async throws {
+        let setup = try make()
+        defer { setup.dir.remove() }
+        guard case .failure(let error) = await setup.start(setup.request(configured: false)).value else {
+            Issue.record("the submission should have failed")
+            return
+        }
+        #expect(error.description.contains("no Slurm configuration"))
+        #expect(setup.fake.calls(.sbatch).isEmpty)
     }
 
     @Test func aMissingSbatchIsAClearErrorAtOnce() async throws {

@@ -4,12 +4,12 @@ import Testing
 
 /// Slurm's answers, as a real 22.05 cluster prints them, become job states and exit statuses.
 struct SlurmParsingTests {
-    @Test func squeueLinesGiveStateReasonExitAndComment() {
+    @Test func squeueLinesGiveStateReasonExitAndComment() throws {
         let parsed = SlurmJobStatus.parseQueue([
-            "2|FAILED|NonZeroExitCode|768|mzt-test-1.1|(null)",
-            "3|FAILED|JobLaunchFailure|15|mzt.test.1.1.abcdef|marianne job=test sheet=1 attempt=1 token=0123",
-            "4|PENDING|BeginTime|0|pend|(null)",
-            "5|RUNNING|None|0|run|a comment | with a bar",
+            "2|FAILED|NonZeroExitCode|768|2026-12-01T23:09:38|mzt-test-1.1|(null)",
+            "3|FAILED|JobLaunchFailure|15|2026-12-01T23:09:40|mzt.test.1.1.abcdef|marianne job=test sheet=1 attempt=1 token=0123",
+            "4|PENDING|BeginTime|0|2026-12-02T01:05:42|pend|(null)",
+            "5|RUNNING|None|0|N/A|run|a comment | with a bar",
             "not a job line",
         ])
         #expect(parsed.map(\.jobID) == ["2", "3", "4", "5"])
@@ -17,6 +17,11 @@ struct SlurmParsingTests {
         #expect(parsed[1].exit == .signaled(15))
         #expect(parsed[1].comment == "marianne job=test sheet=1 attempt=1 token=0123")
         #expect(parsed[2].state == .pending && parsed[2].reason == "BeginTime")
+        // A pending job's StartTime is only Slurm's guess.
+        #expect(parsed[2].startedAt == nil && parsed[3].startedAt == nil)
+        let started = try #require(parsed[0].startedAt)
+        let parts = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute, .second], from: started)
+        #expect([parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second] == [2026, 12, 1, 23, 9, 38])
         #expect(parsed[3].reason == nil && parsed[3].comment == "a comment | with a bar")
     }
 

@@ -26,11 +26,13 @@ struct SlurmScoreRunnerTests {
             totalSheets: loaded.sheets.count, sheets: loaded.sheets.map { SheetState(number: $0.number) }
         )
         prepare(&checkpoint)
+        _ = FileManager.default.createFile(atPath: dir.file("slurm.conf"), contents: Data("ClusterName=fake\n".utf8))
         let path = CheckpointStore.path(workspace: loaded.workspace, jobID: "j")
         let service = SlurmService(commands: fake, minInterval: .milliseconds(10), maxInterval: .milliseconds(40), goneAfter: .milliseconds(100))
         let events = RecordingEvents()
         let runner = ScoreRunner(
-            jobID: "j", loaded: loaded, checkpoint: checkpoint, checkpointPath: path, killGrace: 0.1, environment: ["PATH": "/usr/bin:/bin"],
+            jobID: "j", loaded: loaded, checkpoint: checkpoint, checkpointPath: path, killGrace: 0.1,
+            environment: ["PATH": "/usr/bin:/bin", "SLURM_CONF": dir.file("slurm.conf")],
             events: events, executors: ExecutorChoice(resolve: { _ in .slurm(SlurmOptions()) }, service: service, home: "/h")
         )
         return Setup(dir: dir, fake: fake, runner: runner, events: events, path: path)
