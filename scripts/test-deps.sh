@@ -11,7 +11,7 @@ command -v setpriv >/dev/null 2>&1 || needed+=(util-linux)          # the other-
 command -v curl >/dev/null 2>&1 || needed+=(curl)                   # the gateway's login-link test
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)           # the status page test
 command -v sbatch >/dev/null 2>&1 || needed+=(slurm-wlm)            # the Slurm suite's one-node cluster
-command -v munged >/dev/null 2>&1 || needed+=(munge)                #   (scripts/slurm-cluster.sh)
+[ -x /usr/sbin/munged ] || command -v munged >/dev/null 2>&1 || needed+=(munge) #   (scripts/slurm-cluster.sh)
 if [ ${#needed[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "missing Debian packages: ${needed[*]}; install them (as root: apt-get install ${needed[*]})" >&2

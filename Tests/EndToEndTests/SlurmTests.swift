@@ -6,7 +6,7 @@ import Testing
 /// Sheets run as jobs of a real Slurm cluster (one for the whole suite), by a real
 /// conductor: ids in the status, parallel fan-out, retries, cancel, pause, the duration
 /// limit, and recovery by re-attaching to the job instead of running the sheet again.
-@Suite(.slurmCluster, .enabled(if: SlurmCluster.enabled))
+@Suite(.serialized, .slurmCluster, .enabled(if: SlurmCluster.enabled))
 struct SlurmTests {
     var cluster: SlurmCluster {
         get throws { try #require(SlurmCluster.current, "the suite's cluster is not running") }
@@ -101,12 +101,12 @@ struct SlurmTests {
             prompt: {template: "trap '' TERM; while true; do sleep 0.1; done"}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForStatus("spinner", timeout: 30) { $0.sheets.first?.slurmState == "RUNNING" }
+        try await fx.waitForStatus("spinner", timeout: 60) { $0.sheets.first?.slurmState == "RUNNING" }
         let id = try #require(try await fx.status("spinner").sheets.first?.slurmJobID)
         #expect(try await fx.mzt("cancel", "spinner").exitCode == 0)
         // The batch shell ignores TERM: the plain scancel after the grace ends it.
-        try await fx.waitForStatus("spinner", timeout: 30) { $0.job.status == .cancelled }
-        try await fx.conductor.waitUntil(timeout: 30, poll: 0.2) { try await cluster.activeJobs([id]).isEmpty }
+        try await fx.waitForStatus("spinner", timeout: 60) { $0.job.status == .cancelled }
+        try await fx.conductor.waitUntil(timeout: 60, poll: 0.2) { try await cluster.activeJobs([id]).isEmpty }
         #expect(try await fx.status("spinner").sheets.first?.slurmState == "CANCELLED")
     }
 
@@ -119,16 +119,16 @@ struct SlurmTests {
             prompt: {template: "touch ran"}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForStatus("later", timeout: 30) { $0.sheets.first?.slurmReason == "BeginTime" }
+        try await fx.waitForStatus("later", timeout: 60) { $0.sheets.first?.slurmReason == "BeginTime" }
         let status = try await fx.status("later")
         let id = try #require(status.sheets.first?.slurmJobID)
         #expect(status.sheets.first?.slurmState == "PENDING")
         #expect(try await fx.mzt("status", "later").stdout.contains("\(id) PENDING (BeginTime)"))
         let began = Date()
         #expect(try await fx.mzt("cancel", "later").exitCode == 0)
-        try await fx.waitForStatus("later", timeout: 30) { $0.job.status == .cancelled }
+        try await fx.waitForStatus("later", timeout: 60) { $0.job.status == .cancelled }
         // A signal to a pending job blocks for a minute; a plain scancel is at once.
-        #expect(Date().timeIntervalSince(began) < 20)
+        #expect(Date().timeIntervalSince(began) < 40)
         #expect(try await cluster.activeJobs([id]).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: fx.workspace("later-ws") + "/ran"))
     }
@@ -143,7 +143,7 @@ struct SlurmTests {
             """)
         let ws = fx.workspace("survivor-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForFile(ws + "/ran-1.txt", timeout: 30)
+        try await fx.waitForFile(ws + "/ran-1.txt", timeout: 60)
         let before = try await fx.status("survivor")
         let id = try #require(before.sheets[0].slurmJobID)
         try fx.conductor.kill9()
@@ -172,7 +172,7 @@ struct SlurmTests {
             """)
         let ws = fx.workspace("calm-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForFile(ws + "/ran.txt", timeout: 30)
+        try await fx.waitForFile(ws + "/ran.txt", timeout: 60)
         let id = try #require(try await fx.status("calm").sheets[0].slurmJobID)
         #expect(try await fx.mzt("stop", "--yes").exitCode == 0)
         #expect(try await cluster.activeJobs([id]).count == 1)
@@ -187,15 +187,15 @@ struct SlurmTests {
         let path = try fx.score("bounded", """
             name: bounded
             workspace: ./bounded-ws
-            max_duration: 3s
-            prompt: {template: "while true; do sleep 0.1; done"}
+            max_duration: 4s
+            prompt: {template: "touch started; while true; do sleep 0.1; done"}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForStatus("bounded", timeout: 30) { $0.sheets.first?.slurmState == "RUNNING" }
-        let id = try #require(try await fx.status("bounded").sheets.first?.slurmJobID)
-        try await fx.waitForStatus("bounded", timeout: 40) { $0.job.status == .stopped }
-        #expect(try await fx.status("bounded").job.error?.contains("Duration limit") == true)
-        try await fx.conductor.waitUntil(timeout: 30, poll: 0.2) { try await cluster.activeJobs([id]).isEmpty }
+        try await fx.waitForStatus("bounded", timeout: 60) { $0.job.status == .stopped }
+        let status = try await fx.status("bounded")
+        #expect(status.job.error?.contains("Duration limit") == true)
+        let id = try #require(status.sheets.first?.slurmJobID)
+        try await fx.conductor.waitUntil(timeout: 60, poll: 0.2) { try await cluster.activeJobs([id]).isEmpty }
     }
 
     @Test func theSheetTimeoutEndsTheSlurmJob() async throws {
@@ -207,11 +207,11 @@ struct SlurmTests {
             prompt: {template: "while true; do sleep 0.1; done"}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForStatus("slow", timeout: 40) { $0.job.status == .failed }
+        try await fx.waitForStatus("slow", timeout: 60) { $0.job.status == .failed }
         let sheet = try #require(try await fx.status("slow").sheets.first)
         #expect(sheet.error?.contains("timed out") == true, "\(sheet.error ?? "no error")")
         let id = try #require(sheet.slurmJobID)
-        try await fx.conductor.waitUntil(timeout: 30, poll: 0.2) { try await cluster.activeJobs([id]).isEmpty }
+        try await fx.conductor.waitUntil(timeout: 60, poll: 0.2) { try await cluster.activeJobs([id]).isEmpty }
     }
 
     @Test func pauseNowSuspendsTheJobAndResumeContinuesIt() async throws {
@@ -223,14 +223,14 @@ struct SlurmTests {
             """)
         let ticks = fx.workspace("ticker-ws") + "/ticks"
         #expect(try await fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForFile(ticks, lines: 3, timeout: 30)
+        try await fx.waitForFile(ticks, lines: 3, timeout: 60)
         #expect(try await fx.mzt("pause", "ticker", "--now").exitCode == 0)
-        try await fx.waitForStatus("ticker", timeout: 30) { $0.sheets.first?.slurmState == "SUSPENDED" }
+        try await fx.waitForStatus("ticker", timeout: 60) { $0.sheets.first?.slurmState == "SUSPENDED" }
         let held = JobFixture.lines(ticks).count
         try await Task.sleep(for: .milliseconds(600))
         #expect(JobFixture.lines(ticks).count <= held + 1)
         #expect(try await fx.mzt("resume", "ticker").exitCode == 0)
-        try await fx.waitForFile(ticks, lines: held + 5, timeout: 30)
+        try await fx.waitForFile(ticks, lines: held + 5, timeout: 60)
         FileManager.default.createFile(atPath: fx.workspace("ticker-ws") + "/gate", contents: nil)
         #expect(try await fx.mzt("wait", "ticker", "--timeout", "60").exitCode == 0)
     }
@@ -293,7 +293,7 @@ struct SlurmMissingTests {
             prompt: {template: "true"}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
-        try await fx.waitForStatus("nowhere", timeout: 20) { $0.job.status == .failed }
+        try await fx.waitForStatus("nowhere", timeout: 60) { $0.job.status == .failed }
         let status = try await fx.status("nowhere")
         #expect(status.sheets[0].error?.contains("sbatch is not on the conductor's PATH") == true)
         let conductor = try await fx.mzt("conductor-status", "--json")

@@ -63,7 +63,7 @@ struct SlurmExecutorTests {
 
         /// The id of the job sbatch made, once it exists.
         func submittedID() async throws -> String {
-            try await Poll.until(timeout: 5) { fake.submitted.count == 1 }
+            try await Poll.until(timeout: 60) { fake.submitted.count == 1 }
             return try #require(fake.submitted.first?.id)
         }
     }
@@ -116,7 +116,7 @@ struct SlurmExecutorTests {
         defer { setup.dir.remove() }
         let task = setup.start(setup.request())
         let id = try await setup.submittedID()
-        try await Poll.until(timeout: 5) { setup.recorder.records.last?.record.state == "PENDING" }
+        try await Poll.until(timeout: 60) { setup.recorder.records.last?.record.state == "PENDING" }
         task.cancel()
         let result = try await task.value.get()
         #expect(result.cancelled)
@@ -131,7 +131,7 @@ struct SlurmExecutorTests {
         let task = setup.start(setup.request())
         let id = try await setup.submittedID()
         setup.fake.set(id, state: "RUNNING")
-        try await Poll.until(timeout: 5) { setup.recorder.records.last?.record.state == "RUNNING" }
+        try await Poll.until(timeout: 60) { setup.recorder.records.last?.record.state == "RUNNING" }
         task.cancel()
         #expect(try await task.value.get().cancelled)
         #expect(setup.fake.calls(.scancel) == [["--signal=TERM", "--full", id], [id]])
@@ -143,7 +143,7 @@ struct SlurmExecutorTests {
         let task = setup.start(setup.request())
         let id = try await setup.submittedID()
         setup.fake.set(id, state: "RUNNING")
-        try await Poll.until(timeout: 5) { setup.recorder.records.last?.record.state == "RUNNING" }
+        try await Poll.until(timeout: 60) { setup.recorder.records.last?.record.state == "RUNNING" }
         setup.stop.request = .shutdown
         task.cancel()
         #expect(try await task.value.get().cancelled)
@@ -169,7 +169,7 @@ struct SlurmExecutorTests {
         let id = setup.fake.add(name: "mzt.j.1.1.abc", comment: "marianne job=j token=abc", state: "RUNNING")
         let record = SlurmAttemptRecord(jobID: id, name: "mzt.j.1.1.abc", comment: "marianne job=j token=abc", state: "RUNNING")
         let task = setup.start(setup.request(reattach: record))
-        try await Poll.until(timeout: 5) { setup.fake.calls(.squeue).count >= 2 }
+        try await Poll.until(timeout: 60) { setup.fake.calls(.squeue).count >= 2 }
         setup.fake.set(id, state: "COMPLETED")
         #expect(try await task.value.get() == ExecutionResult(status: .exited(0)))
         #expect(setup.fake.calls(.sbatch).isEmpty)
