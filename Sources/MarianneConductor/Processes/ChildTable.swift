@@ -44,17 +44,26 @@ final class ChildTable: @unchecked Sendable {
     func reapOrphans() {
         lock.withLock {
             guard subreaper, spawning == 0 else { return }
-            for pid in ProcFS.children(of: getpid()) where !direct.contains(pid) && ProcFS.state(pid: pid) == "Z" {
+            for pid in Self.adoptedCandidates() where !direct.contains(pid) && ProcFS.state(pid: pid) == "Z" {
                 var status: Int32 = 0
                 _ = waitpid(pid, &status, WNOHANG)
             }
         }
     }
 
-    /// Adopted children still alive (not started by us, not zombies).
+    /// Adopted children (not started by us), alive or not.
     func adoptedChildren() -> [Int32] {
         lock.withLock {
-            ProcFS.children(of: getpid()).filter { !direct.contains($0) }
+            guard subreaper else { return [] }
+            return Self.adoptedCandidates().filter { !direct.contains($0) }
         }
+    }
+
+    /// The children of the main thread: the kernel hands orphans to a subreaper's first
+    /// live thread, the main one, so one small file says whether there are any (the
+    /// children of the other threads are the ones swift-subprocess started).
+    private static func adoptedCandidates() -> [Int32] {
+        let pid = getpid()
+        return ProcFS.children(ofThread: pid, in: pid)
     }
 }

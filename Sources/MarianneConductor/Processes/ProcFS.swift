@@ -58,12 +58,14 @@ public enum ProcFS {
 
     /// Children of `pid` (all its threads), from `/proc/<pid>/task/*/children`.
     static func children(of pid: Int32) -> [Int32] {
-        var result: [Int32] = []
-        for task in DirectoryNames.of("/proc/\(pid)/task") {
-            guard let bytes = read("/proc/\(pid)/task/\(task)/children") else { continue }
-            result += bytes.split(separator: UInt8(ascii: " ")).compactMap { Int32(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-        return result
+        DirectoryNames.of("/proc/\(pid)/task").flatMap { children(ofThread: Int32($0) ?? 0, in: pid) }
+    }
+
+    /// Children of one thread of `pid`.
+    static func children(ofThread thread: Int32, in pid: Int32) -> [Int32] {
+        guard let bytes = read("/proc/\(pid)/task/\(thread)/children") else { return [] }
+        return bytes.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
+            .compactMap { Int32(String(decoding: $0, as: UTF8.self)) }
     }
 
     /// The environment of `pid`, as `KEY=VALUE` entries; empty when unreadable.
