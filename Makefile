@@ -19,10 +19,10 @@ bench-peers: release
 	command -v tsp >/dev/null || (apt-get update -qq && apt-get install -y -qq task-spooler)
 	.build/release/mzt-bench --mzt .build/release/mzt --peers
 
-## The reliability suites at full size (chaos, protocol fuzz, score fuzz, faults, security).
+## The reliability suites at full size (chaos, protocol fuzz, score fuzz, numeric fuzz, faults, security, two users).
 reliability:
 	$(SWIFT) build --build-tests
-	MZT_RELIABILITY=full $(SWIFT) test --skip-build --filter 'ChaosTests|ProtocolFuzzTests|ScoreFuzzTests|FaultTests|SecurityTests'
+	MZT_RELIABILITY=full $(SWIFT) test --skip-build --filter 'ChaosTests|ProtocolFuzzTests|ScoreFuzzTests|FaultTests|SecurityTests|NumericFuzzSuiteTests|TwoUserTests|EngineHardeningTests'
 
 ## Runs every test suite (unit and end-to-end against a real conductor).
 ## Installs what the tests need beyond Swift (Debian and Python packages), when missing.

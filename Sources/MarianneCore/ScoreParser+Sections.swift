@@ -102,8 +102,16 @@ extension ScoreParser {
         }
         for (key, value) in settings {
             switch (key, value) {
-            case ("timeout_seconds", .int(let seconds)): score.backend.timeoutSeconds = Double(seconds)
-            case ("timeout_seconds", .double(let seconds)): score.backend.timeoutSeconds = seconds
+            case ("timeout_seconds", .int(let seconds)) where seconds > 0 && Double(seconds) <= ScoreLimits.maxSeconds:
+                score.backend.timeoutSeconds = Double(seconds)
+            case ("timeout_seconds", .double(let seconds)) where seconds.isFinite && seconds > 0 && seconds <= ScoreLimits.maxSeconds:
+                score.backend.timeoutSeconds = seconds
+            case ("timeout_seconds", _):
+                problems.append(ScoreProblem(
+                    code: ScoreCode.invalidValue,
+                    message: "instrument_config.timeout_seconds must be a finite number of seconds above 0 and at most \(Int(ScoreLimits.maxSeconds)) (30 days), got \(value)",
+                    line: marks["instrument_config"]?.line, column: marks["instrument_config"]?.column
+                ))
             case ("cli_args", .array(let items)): score.backend.cliArgs = items.compactMap(\.stringValue)
             case ("executable", .string(let text)): score.backend.executable = text
             case ("working_directory", .string(let text)): score.backend.workingDirectory = text

@@ -15,6 +15,8 @@ struct HostileNumberTests {
         ("validations:\n  - {type: command_succeeds, command: x, timeout_seconds: .nan}", "finite", 5),
         ("validations:\n  - {type: command_succeeds, command: x, timeout_seconds: .inf}", "finite", 5),
         ("instrument_config: {timeout_seconds: .nan}", "finite", 4),
+        ("instrument_config: {timeout_seconds: 1e308}", "at most 2592000", 4),
+        ("instrument_config: {timeout_seconds: 0}", "above 0", 4),
         ("pause_between_sheets_seconds: 1e300", "at most 2592000", 4),
         ("retry: {base_delay_seconds: .inf}", "finite", 4),
         ("retry: {max_delay_seconds: -.inf}", "finite", 4),

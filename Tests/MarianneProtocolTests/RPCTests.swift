@@ -29,3 +29,13 @@ struct RPCTests {
         #expect(value["a"] == .array([.int(1), .double(2.5), .string("x"), .bool(true), .null]))
     }
 }
+
+struct SafeDurationTests {
+    @Test func secondsOutOfRangeNeverTrap() {
+        #expect(Duration.clampedSeconds(.nan) == .zero)
+        #expect(Duration.clampedSeconds(-5) == .zero)
+        #expect(Duration.clampedSeconds(1e308) == Duration.longestWait)
+        #expect(Duration.clampedSeconds(.infinity) == Duration.longestWait)
+        #expect(Duration.clampedSeconds(1.5) == .milliseconds(1500))
+    }
+}

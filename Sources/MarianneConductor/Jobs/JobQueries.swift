@@ -72,7 +72,7 @@ struct JobQueries: Sendable {
             throw JobError.invalidParams("timeout must be between 0 and \(Int(Self.maxWaitSeconds)) seconds")
         }
         let settled: (JobStatus) -> Bool = { $0.isTerminal || $0 == .paused }
-        let deadline = timeout.map { ContinuousClock.now + .seconds($0) }
+        let deadline = timeout.map { ContinuousClock.now + .clampedSeconds($0) }
         while true {
             let ticket = waiters.ticket(for: id)
             let row: JobRow

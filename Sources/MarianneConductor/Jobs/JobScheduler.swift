@@ -145,7 +145,7 @@ public final class JobScheduler: JobEngine, Sendable {
         let bound = max(0, grace) + settings.killGraceSeconds
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for task in tasks { await task.value } }
-            group.addTask { try? await Task.sleep(for: .seconds(bound)) }
+            group.addTask { try? await Task.sleep(for: .clampedSeconds(bound)) }
             await group.next()
             group.cancelAll()
         }

@@ -19,7 +19,7 @@ final class JobWaiters: @unchecked Sendable {
         func wait(timeout: Double) async {
             guard let owner else { return }
             let timer = Task { [weak self] in
-                try? await Task.sleep(for: .seconds(timeout))
+                try? await Task.sleep(for: .clampedSeconds(timeout))
                 guard !Task.isCancelled, let self else { return }
                 self.owner?.fire(self)
             }

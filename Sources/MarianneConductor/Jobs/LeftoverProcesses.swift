@@ -52,7 +52,7 @@ enum LeftoverProcesses {
             _ = kill(pid, SIGTERM)
         }
         let alive: @Sendable () -> [Int32] = { pids.filter { ProcFS.state(pid: $0).map { $0 != "Z" } ?? false } }
-        let deadline = ContinuousClock.now + .seconds(grace)
+        let deadline = ContinuousClock.now + .clampedSeconds(grace)
         var pause = Duration.milliseconds(2)
         while ContinuousClock.now < deadline, !(await OffPool.run(alive)).isEmpty {
             try? await Task.sleep(for: pause)

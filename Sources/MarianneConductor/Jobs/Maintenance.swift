@@ -27,7 +27,7 @@ final class Maintenance: @unchecked Sendable {
             var sinceCleanup = 0.0
             while !Task.isCancelled {
                 let pause = min(Self.reapInterval, cleanupEvery ?? Self.reapInterval)
-                try? await Task.sleep(for: .seconds(pause))
+                try? await Task.sleep(for: .clampedSeconds(pause))
                 guard let self, !Task.isCancelled else { return }
                 ChildTable.shared.reapOrphans()
                 sinceCleanup += pause

@@ -20,7 +20,7 @@ enum Descendants {
                 let group = getpgid(pid)
                 if group > 1, group == pid { _ = killpg(group, SIGTERM) } else { _ = kill(pid, SIGTERM) }
             }
-            let deadline = ContinuousClock.now + .seconds(grace)
+            let deadline = ContinuousClock.now + .clampedSeconds(grace)
             var pause = Duration.milliseconds(1)
             while ContinuousClock.now < deadline, escaped.contains(where: { ProcFS.state(pid: $0).map { $0 != "Z" } ?? false }) {
                 try? await Task.sleep(for: pause)

@@ -32,7 +32,7 @@ public enum ProcessGroups {
     /// Waits until no process of the group exists. A member that is a zombie of a parent
     /// outside the group keeps it "alive" until the deadline; that costs the wait, nothing else.
     private static func waitUntilGone(_ pgid: Int32, for seconds: Double) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
+        let deadline = ContinuousClock.now + .clampedSeconds(seconds)
         var pause = Duration.milliseconds(1)
         while true {
             reap(pgid)

@@ -23,7 +23,7 @@ final class RunControlState: @unchecked Sendable {
             _pid = pid
             if let timeout {
                 timer = Task { [weak self] in
-                    try? await Task.sleep(for: .seconds(timeout))
+                    try? await Task.sleep(for: .clampedSeconds(timeout))
                     guard !Task.isCancelled, let self else { return }
                     self.lock.withLock { self._timedOut = true }
                     await self.stopGroup(pid, grace: grace)
@@ -59,7 +59,7 @@ final class RunControlState: @unchecked Sendable {
         guard !hasExited else { return }
         _ = killpg(pgid, SIGCONT)
         _ = killpg(pgid, SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(grace)
+        let deadline = ContinuousClock.now + .clampedSeconds(grace)
         var pause = Duration.milliseconds(2)
         while ContinuousClock.now < deadline {
             if hasExited { return }

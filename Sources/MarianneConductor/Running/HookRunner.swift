@@ -51,7 +51,7 @@ struct HookRunner: Sendable {
             return false
         }
         if concert.enabled, concert.cooldownBetweenJobsSeconds > 0 {
-            try? await Task.sleep(for: .seconds(concert.cooldownBetweenJobsSeconds))
+            try? await Task.sleep(for: .clampedSeconds(concert.cooldownBetweenJobsSeconds))
         }
         var workspace: String?
         if let given = hook.jobWorkspace {

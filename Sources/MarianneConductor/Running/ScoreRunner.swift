@@ -133,7 +133,7 @@ actor ScoreRunner: JobRunner {
                 let failedFast = parallel.failFast && checkpoint.sheets.contains { $0.status == .failed }
                 if control.stopRequest == nil, !control.pauseRequested, !control.isFrozen, !failedFast {
                     if finishedOne, pauseBetween > 0, inFlight.isEmpty {
-                        try? await Task.sleep(for: .seconds(pauseBetween))
+                        try? await Task.sleep(for: .clampedSeconds(pauseBetween))
                         finishedOne = false
                         continue
                     }
@@ -270,13 +270,13 @@ actor ScoreRunner: JobRunner {
                 events.log(jobID, level: "WARNING", message: "sheet \(number) rate limited; trying again in \(DurationFormatter.human(wait))")
                 checkpoint.sheets[i].status = .pending
                 persist(durable: false)
-                try? await Task.sleep(for: .seconds(wait))
+                try? await Task.sleep(for: .clampedSeconds(wait))
                 continue
             }
             if retriesUsed < retry.maxRetries {
                 retriesUsed += 1
                 persist(durable: false)
-                try? await Task.sleep(for: .seconds(retry.delay(beforeRetry: retriesUsed)))
+                try? await Task.sleep(for: .clampedSeconds(retry.delay(beforeRetry: retriesUsed)))
                 continue
             }
             if checkpoint.selfHealing, !healing {
