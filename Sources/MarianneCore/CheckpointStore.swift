@@ -178,31 +178,41 @@ public enum ConfigHash {
 
 /// Encodes checkpoints, re-encoding only the sheets that changed since the last call: a
 /// 1000-sheet job writes its checkpoint after every sheet, and most sheets do not change.
+/// Each sheet's JSON is kept by position with the state it was made from; the output is
+/// assembled in one byte buffer.
 public final class CheckpointEncoder: @unchecked Sendable {
     private let encoder = JSONEncoder.wire
-    private var cache: [Int: (state: SheetState, json: Data)] = [:]
-    private static let marker = Data(#""sheets":[]"#.utf8)
+    private var states: [SheetState] = []
+    private var chunks: [[UInt8]] = []
+    private static let marker = Array(#""sheets":[]"#.utf8)
 
     public init() {}
 
     public func encode(_ checkpoint: JobCheckpoint) throws -> Data {
         var shell = checkpoint
         shell.sheets = []
-        var head = try encoder.encode(shell)
-        guard let range = head.range(of: Self.marker) else { return try encoder.encode(checkpoint) }
-        var sheets = Data("\"sheets\":[".utf8)
-        for (index, sheet) in checkpoint.sheets.enumerated() {
-            if index > 0 { sheets.append(UInt8(ascii: ",")) }
-            if let cached = cache[sheet.number], cached.state == sheet {
-                sheets.append(cached.json)
-            } else {
-                let json = try encoder.encode(sheet)
-                cache[sheet.number] = (sheet, json)
-                sheets.append(json)
+        let head = [UInt8](try encoder.encode(shell))
+        guard let range = head.firstRange(of: Self.marker) else { return try encoder.encode(checkpoint) }
+        let sheets = checkpoint.sheets
+        if states.count != sheets.count {
+            states = sheets
+            chunks = try sheets.map { [UInt8](try encoder.encode($0)) }
+        } else {
+            for i in sheets.indices where states[i] != sheets[i] {
+                chunks[i] = [UInt8](try encoder.encode(sheets[i]))
+                states[i] = sheets[i]
             }
         }
-        sheets.append(UInt8(ascii: "]"))
-        head.replaceSubrange(range, with: sheets)
-        return head
+        var out: [UInt8] = []
+        out.reserveCapacity(head.count + chunks.reduce(16) { $0 + $1.count + 1 })
+        out.append(contentsOf: head[..<range.lowerBound])
+        out.append(contentsOf: #""sheets":["#.utf8)
+        for (i, chunk) in chunks.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: chunk)
+        }
+        out.append(UInt8(ascii: "]"))
+        out.append(contentsOf: head[range.upperBound...])
+        return Data(out)
     }
 }

@@ -128,16 +128,20 @@ actor ScoreRunner: JobRunner {
                 if control.stopRequest == nil, !control.pauseRequested, control.pauseFileExists() {
                     control.requestPause()
                 }
-                if control.stopRequest == nil { skipDependentsOfFailures() }
+                var tally = SheetTally(checkpoint.sheets, index: index)
+                if control.stopRequest == nil, tally.anyBlocking {
+                    skipDependentsOfFailures()
+                    tally = SheetTally(checkpoint.sheets, index: index)
+                }
                 // fail_fast: once a sheet has failed, no new sheet starts.
-                let failedFast = parallel.failFast && checkpoint.sheets.contains { $0.status == .failed }
+                let failedFast = parallel.failFast && tally.anyFailed
                 if control.stopRequest == nil, !control.pauseRequested, !control.isFrozen, !failedFast {
                     if finishedOne, pauseBetween > 0, inFlight.isEmpty {
                         try? await Task.sleep(for: .clampedSeconds(pauseBetween))
                         finishedOne = false
                         continue
                     }
-                    for (launched, number) in readySheets().prefix(max(0, maxParallel - inFlight.count)).enumerated() {
+                    for (launched, number) in readySheets(tally, limit: maxParallel - inFlight.count).enumerated() {
                         guard let plan = plans[number] else { continue }
                         // Sheets starting together are spread out (Marianne's stagger_delay_ms).
                         if launched > 0, parallel.staggerDelayMilliseconds > 0 {
@@ -164,13 +168,18 @@ actor ScoreRunner: JobRunner {
         return control.pauseRequested ? .paused : .failed("no sheet can run: dependencies are not met")
     }
 
-    private func readySheets() -> [Int] {
-        // A sheet its own rule skipped counts as done for the sheets after it.
-        let done = Set(checkpoint.sheets.lazy.filter { $0.status == .completed || ($0.status == .skipped && $0.skippedByRule == true) }.map(\.number))
-        return checkpoint.sheets.lazy.filter { state in
-            state.status == .pending && !self.inFlight.contains(state.number)
-                && (self.plans[state.number]?.dependencies ?? []).allSatisfy(done.contains)
-        }.map(\.number)
+    /// Pending sheets whose dependencies are all done, in order, at most `limit` of them.
+    private func readySheets(_ tally: SheetTally, limit: Int) -> [Int] {
+        guard limit > 0 else { return [] }
+        let sheets = checkpoint.sheets
+        var ready: [Int] = []
+        for i in sheets.indices where sheets[i].status == .pending {
+            let number = sheets[i].number
+            guard !inFlight.contains(number), tally.allDone(plans[number]?.dependencies ?? []) else { continue }
+            ready.append(number)
+            if ready.count == limit { break }
+        }
+        return ready
     }
 
     /// A sheet that depends on a failed or skipped sheet is skipped.
@@ -305,7 +314,8 @@ actor ScoreRunner: JobRunner {
     }
 
     private func progress(current: Int?) -> SheetProgress {
-        SheetProgress(currentSheet: current, completedSheets: checkpoint.sheets.count(where: { $0.status == .completed }))
+        let sheets = checkpoint.sheets
+        return SheetProgress(currentSheet: current, completedSheets: sheets.indices.count { sheets[$0].status == .completed })
     }
 
     /// Submissions of a sheet whose Slurm job vanished, before the attempt counts as failed.
@@ -316,10 +326,8 @@ actor ScoreRunner: JobRunner {
         case .process(let process):
             let group = process.processGroup
             groups[number] = group
-            if let i = index[number] {
-                checkpoint.sheets[i].processGroup = group
-                persist(durable: false)
-            }
+            // Kept in memory only: a restarted conductor finds a job's processes by the
+            // markers in their environment, so the checkpoint is not rewritten here.
             if control.isFrozen { _ = killpg(group, SIGSTOP) }
         case .slurm(let record, let durable):
             slurmJobs[number] = record.jobID
