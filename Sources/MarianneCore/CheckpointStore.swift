@@ -192,7 +192,10 @@ public final class CheckpointEncoder: @unchecked Sendable {
         var shell = checkpoint
         shell.sheets = []
         let head = [UInt8](try encoder.encode(shell))
-        guard let range = head.firstRange(of: Self.marker) else { return try encoder.encode(checkpoint) }
+        // The marker must be the sheets key itself: a module's own JSON could hold the same text.
+        guard let range = Self.find(Self.marker, in: head), Self.find(Self.marker, in: Array(head[range.upperBound...])) == nil else {
+            return try encoder.encode(checkpoint)
+        }
         let sheets = checkpoint.sheets
         if states.count != sheets.count {
             states = sheets
@@ -214,5 +217,22 @@ public final class CheckpointEncoder: @unchecked Sendable {
         out.append(UInt8(ascii: "]"))
         out.append(contentsOf: head[range.upperBound...])
         return Data(out)
+    }
+
+    /// Where `needle` first occurs in `haystack` (a plain scan: the generic one is slow here).
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var start = 0
+                while start + pin.count <= hay.count {
+                    if hay[start] == first, memcmp(hay.baseAddress! + start, pin.baseAddress!, pin.count) == 0 {
+                        return start..<(start + pin.count)
+                    }
+                    start += 1
+                }
+                return nil
+            }
+        }
     }
 }

@@ -38,6 +38,16 @@ struct CheckpointEncoderTests {
         #expect(try encoder.encode(current) == plain(current))
     }
 
+    @Test func aModuleCheckpointHoldingTheSameKeyIsNotMistakenForTheSheets() throws {
+        let encoder = CheckpointEncoder()
+        var current = checkpoint(sheets: 2)
+        current.moduleCheckpoint = .object(["sheets": .array([]), "next": .int(1)])
+        #expect(try encoder.encode(current) == plain(current))
+        current.sheets[0].status = .completed
+        let read = try JSONDecoder.wire.decode(JobCheckpoint.self, from: try encoder.encode(current))
+        #expect(read.sheets == current.sheets && read.moduleCheckpoint == current.moduleCheckpoint)
+    }
+
     @Test func readsBackAsTheSameCheckpoint() throws {
         let encoder = CheckpointEncoder()
         var current = checkpoint(sheets: 3)
