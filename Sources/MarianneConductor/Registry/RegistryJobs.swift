@@ -9,20 +9,26 @@ extension Registry {
     /// replaced only when it has ended; otherwise nothing changes and its status is returned.
     func insert(_ row: JobRow) async throws -> JobStatus? {
         try await pool.write { db in
-            if let existing = try JobRow.fetchOne(db, key: row.id), !existing.jobStatus.isTerminal {
+            if let existing = try Self.row(row.id, db), !existing.jobStatus.isTerminal {
                 return existing.jobStatus
             }
             var fresh = row
-            fresh.seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM jobs") ?? 0) + 1
-            try fresh.save(db)
-            try db.execute(sql: "DELETE FROM job_logs WHERE job_id = ?", arguments: [row.id])
-            try db.execute(sql: "DELETE FROM job_results WHERE job_id = ?", arguments: [row.id])
+            fresh.seq = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM jobs")) ?? 0) + 1
+            try fresh.insert(db, onConflict: .replace)
+            try db.cachedStatement(sql: "DELETE FROM job_logs WHERE job_id = ?").execute(arguments: [row.id])
+            try db.cachedStatement(sql: "DELETE FROM job_results WHERE job_id = ?").execute(arguments: [row.id])
             return nil
         }
     }
 
     func job(_ id: String) async throws -> JobRow? {
-        try await pool.read { db in try JobRow.fetchOne(db, key: id) }
+        try await pool.read { db in try Self.row(id, db) }
+    }
+
+    /// One row by id, through a statement each connection prepares once (the query
+    /// interface would build and prepare its SQL on every call).
+    private static func row(_ id: String, _ db: Database) throws -> JobRow? {
+        try JobRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id])
     }
 
     /// Sets `status` (and `changes`) if the row's status is one of `from`; false when the
@@ -50,7 +56,7 @@ extension Registry {
         let sql = "UPDATE jobs SET \(sets.joined(separator: ", ")) WHERE id = ? AND status IN (\(allowed.map { _ in "?" }.joined(separator: ",")))"
         let statementArguments = StatementArguments(arguments)
         return try await pool.write { db in
-            try db.execute(sql: sql, arguments: statementArguments)
+            try db.cachedStatement(sql: sql).execute(arguments: statementArguments)
             return db.changesCount > 0
         }
     }
