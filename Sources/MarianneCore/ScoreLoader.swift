@@ -51,7 +51,7 @@ public enum ScoreLoader {
         if let hostile = YAMLGuard.problem(yaml, maxBytes: maxBytes, maxDepth: maxDepth, maxAliases: maxAliases) { return (nil, [hostile]) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch {
             return (nil, [yamlProblem(error)])
         }

@@ -33,7 +33,7 @@ extension ConductorSettings {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self))
+            root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self), .default, .default, .utf8)
         } catch {
             throw fail("not valid YAML (\(ScoreLoader.check(yaml: String(decoding: data, as: UTF8.self), baseDirectory: "/").1.first?.message ?? "\(error)"))")
         }

@@ -55,7 +55,7 @@ extension Registry {
 
     func lastLogSeq(_ jobID: String) async throws -> Int {
         try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM job_logs WHERE job_id = ?", arguments: [jobID]) ?? 0
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM job_logs WHERE job_id = ?"), arguments: [jobID]) ?? 0
         }
     }
 

@@ -129,7 +129,7 @@ extension TemplateValue {
 extension TemplateValue {
     /// The value of a whole YAML document, as `yaml.safe_load` gives it (nil for an empty one).
     public init?(yamlText: String) throws {
-        guard let node = try Yams.compose(yaml: yamlText) else { return nil }
+        guard let node = try Yams.compose(yaml: yamlText, .default, .default, .utf8) else { return nil }
         try self.init(yaml: node)
     }
 }
