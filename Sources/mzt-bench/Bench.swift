@@ -4,6 +4,8 @@ import MarianneProtocol
 
 /// Starts release conductors on temporary homes and measures them from outside.
 final class Bench {
+    /// Clients submitting at once in the concurrent figures.
+    static let clients = 8
     let mzt: String
     let root: String
     private var homes: [String] = []
@@ -106,6 +108,33 @@ final class Bench {
         }
         let rate = Double(batch) / batchTime
         figures.append(Figure(name: "\(batch) 1-sheet true jobs back to back", unit: "jobs/s", median: rate, p90: rate, target: ">= 700", met: rate >= 700))
+
+        // The same number from 8 clients at once, each on its own connection.
+        let socket = home + "/conductor.sock"
+        let concurrentTime = try await Measure.time {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for c in 0..<Self.clients {
+                    group.addTask {
+                        let own = DaemonClient(socketPath: socket)
+                        for i in stride(from: c, to: batch, by: Self.clients) {
+                            _ = try await own.call(RPCMethods.jobSubmit, SubmitParams(configPath: one, id: "par-\(i)"))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for i in 0..<batch {
+                _ = try await client.call(RPCMethods.jobWait, WaitParams(jobID: "par-\(i)"), timeout: 600)
+            }
+        }
+        let concurrentRate = Double(batch) / concurrentTime
+        figures.append(Figure(name: "\(batch) 1-sheet true jobs from \(Self.clients) clients at once", unit: "jobs/s", median: concurrentRate, p90: concurrentRate, target: "-", met: nil))
+
+        let statusRuns = (0..<count(100)).map { _ in Measure.time { Measure.run(mzt, ["status", "batch-0"], environment: env) } }
+        figures.append(Figure.samples("mzt status ID, whole process", statusRuns, target: "<= 3 ms", limitMs: 3))
+        let pid = try await client.call(RPCMethods.conductorStatus, Empty()).pid
+        let peak = Measure.peakRSS(pid: pid)
+        figures.append(Figure(name: "conductor peak RSS after the batches", unit: "MB", median: peak, p90: peak, target: "-", met: nil))
 
         // Pipelined health on one connection.
         let requests = count(20_000)

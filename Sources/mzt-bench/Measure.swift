@@ -79,3 +79,14 @@ struct Figure {
         )
     }
 }
+
+extension Measure {
+    /// The most memory a process has held (`VmHWM`), in MB; NaN when it cannot be read.
+    static func peakRSS(pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return .nan }
+        return kb / 1024
+    }
+}

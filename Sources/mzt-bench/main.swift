@@ -19,6 +19,7 @@ func count(_ n: Int) -> Int { max(5, Int(Double(n) * scale)) }
 let bench = try Bench(mzt: mzt)
 defer { bench.cleanup() }
 var figures: [Figure] = []
+var comparisons: [Comparison] = []
 
 print("measuring the floor ...")
 figures += Floor.measure(runs: count(200))
@@ -26,6 +27,9 @@ print("measuring the conductor ...")
 figures += try await bench.conductorFigures(count: count)
 if peers {
     print("measuring task-spooler ...")
-    figures += Peers.measure(runs: count(100), jobs: quick ? 200 : 1000, ours: figures)
+    let measured = Peers.measure(runs: count(100), jobs: count(1000), ours: figures)
+    figures += measured.figures
+    comparisons = measured.comparisons
 }
 Report.print(figures)
+Report.print(comparisons)
