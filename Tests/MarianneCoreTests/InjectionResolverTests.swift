@@ -49,15 +49,18 @@ struct InjectionResolverTests {
               prompt_extensions: ["Everywhere.", "  "]
             """)
         let first = try SheetPrompt.render(loaded, sheet: loaded.sheets[0], jobID: "p")
-        #expect(first.text == "## Injected Context\n\nBackground.\n\nSheet 1: 1\nEverywhere.")
+        let preamble = try #require(first.preamble)
+        #expect(first.text == preamble + "\n\n## Injected Context\n\nBackground.\n\nSheet 1: 1\n\nEverywhere.")
         let second = try SheetPrompt.render(loaded, sheet: loaded.sheets[1], jobID: "p")
-        #expect(second.text == "## Injected Skills\n\nMethod.\n\n## Injected Context\n\nBackground.\n\nSheet 2: 1\nEverywhere.\nSecond only.")
+        let secondPreamble = try #require(second.preamble)
+        #expect(second.text == secondPreamble + "\n\n## Injected Skills\n\nMethod.\n\n## Injected Context\n\nBackground.\n\nSheet 2: 1\n\nEverywhere.\n\nSecond only.")
         #expect(second.extensions == ["Everywhere.", "Second only."])
     }
 
     @Test func aShellCommandIsTheTemplateAlone() throws {
         let loaded = try Scores.load("""
             name: p
+            backend: {type: command}
             sheet: {prelude: [{file: /etc/hostname, as: context}]}
             prompt: {template: "echo {{ sheet_num }}", prompt_extensions: [ignored]}
             """)
@@ -70,7 +73,8 @@ struct InjectionResolverTests {
         prompt.preamble = "P"
         prompt.failureHistory = "F"
         prompt.requirements = "R"
-        #expect(prompt.text == "P\nS\n\nC\n\nB\n\nF\n\nR\nE")
+        prompt.completion = "X"
+        #expect(prompt.text == "P\n\nS\n\nC\n\nB\n\nF\n\nR\n\nX\n\nE")
         #expect(AssembledPrompt(body: "").text == "")
     }
 }

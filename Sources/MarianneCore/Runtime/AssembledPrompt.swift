@@ -1,8 +1,6 @@
-/// A sheet's prompt in its parts, in the order Marianne assembles them. Parts this project
-/// does not produce yet (Marianne's preamble, "Success Requirements", failure history) have
-/// their place here so they can be added in one spot.
+/// A sheet's prompt in its parts, in the order Marianne assembles them for an agent.
 public struct AssembledPrompt: Sendable, Equatable, Codable {
-    /// Positional identity and retry status (Marianne's preamble); not produced yet.
+    /// Positional identity and retry status (`PromptPreamble`).
     public var preamble: String?
     /// "## Injected Skills" / "## Injected Tools".
     public var skillsAndTools: String?
@@ -10,10 +8,14 @@ public struct AssembledPrompt: Sendable, Equatable, Codable {
     public var context: String?
     /// The rendered template.
     public var body: String
-    /// Lessons from earlier failures; not produced yet.
+    /// What went wrong in earlier attempts (`FailureHistory`), on a retry.
     public var failureHistory: String?
-    /// What the validations check, for the agent; not produced yet.
+    /// What the validations check, for the agent (`SuccessRequirements`).
     public var requirements: String?
+    /// After a partial success: what passed and what is left (`CompletionPrompt`).
+    public var completion: String?
+    /// With `--self-healing`, the last attempt's failure context.
+    public var healing: String?
     /// `prompt.prompt_extensions` and the sheet's, blank ones dropped.
     public var extensions: [String]
     /// The instrument takes the rendered template alone (a shell command): no other part.
@@ -21,7 +23,7 @@ public struct AssembledPrompt: Sendable, Equatable, Codable {
 
     public init(
         preamble: String? = nil, skillsAndTools: String? = nil, context: String? = nil, body: String, failureHistory: String? = nil,
-        requirements: String? = nil, extensions: [String] = [], raw: Bool = false
+        requirements: String? = nil, completion: String? = nil, healing: String? = nil, extensions: [String] = [], raw: Bool = false
     ) {
         self.preamble = preamble
         self.skillsAndTools = skillsAndTools
@@ -29,22 +31,20 @@ public struct AssembledPrompt: Sendable, Equatable, Codable {
         self.body = body
         self.failureHistory = failureHistory
         self.requirements = requirements
+        self.completion = completion
+        self.healing = healing
         self.extensions = extensions
         self.raw = raw
     }
 
-    /// The text sent to the instrument: skills and tools, context, the template, failure
-    /// history and requirements, separated by blank lines; then the preamble goes first and the
-    /// extensions last, one line apart (as Marianne's claude backend adds them).
+    /// The text sent to the instrument, every part a blank line apart: the preamble, skills
+    /// and tools, context, the template, the failure history, the requirements, the
+    /// completion prompt and the self-healing context, then each extension (as Marianne's
+    /// profile backend joins preamble, prompt and extensions).
     public var text: String {
         if raw { return body }
-        var main = [skillsAndTools, context].compactMap { $0 }.filter { !$0.isEmpty }
-        main.append(body)
-        main += [failureHistory, requirements].compactMap { $0 }.filter { !$0.isEmpty }
-        var parts: [String] = []
-        if let preamble, !preamble.isEmpty { parts.append(preamble) }
-        parts.append(main.joined(separator: "\n\n"))
-        if !extensions.isEmpty { parts.append(extensions.joined(separator: "\n")) }
-        return parts.joined(separator: "\n")
+        let parts = [preamble, skillsAndTools, context].compactMap { $0 } + [body]
+            + [failureHistory, requirements, completion, healing].compactMap { $0 } + extensions
+        return parts.filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 }
