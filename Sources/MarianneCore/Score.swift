@@ -32,6 +32,8 @@ public struct Score: Sendable, Equatable {
     public var crossSheet: CrossSheetConfig?
     /// Where the sheets run (`executor:`); nil inherits the conductor's default.
     public var executor: ExecutorConfig? = nil
+    /// Rate limits, cost limits, stale detection, the circuit breaker, isolation, completion mode.
+    public var limits: ExecutionLimits = ExecutionLimits()
 
     public init(
         name: String, description: String? = nil, workspace: String = "./workspace", backend: BackendConfig = BackendConfig(),
@@ -90,6 +92,18 @@ public struct BackendConfig: Sendable, Equatable {
     public var rateLimitWaitSeconds: Double
     /// Log each output line of a sheet into the job log.
     public var streamOutput: Bool
+    /// The score wrote `backend.type`: its instrument is `cli` or `claude-code` by the type,
+    /// not Marianne's default.
+    public var typeDeclared: Bool = false
+    /// The score wrote `backend.timeout` or `timeout_seconds` (else the profile's default applies
+    /// to scores that name an instrument).
+    public var timeoutDeclared: Bool = false
+    /// The score wrote `backend.rate_limit_patterns` or `rate_limit_wait`.
+    public var rateLimitDeclared: Bool = false
+    /// Marianne's `claude_cli` settings (`skip_permissions`, `disable_mcp`, `output_format`,
+    /// `cli_model`, `allowed_tools`, `system_prompt_file`, `cli_extra_args`), as instrument settings
+    /// below `instrument_config`.
+    public var instrumentSettings: [String: JSONValue] = [:]
 
     public init(
         type: BackendType = .command, timeoutSeconds: Double? = BackendConfig.defaultTimeoutSeconds, timeoutOverrides: [Int: Double] = [:], env: [String: String] = [:],

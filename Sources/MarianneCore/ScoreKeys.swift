@@ -4,16 +4,19 @@ enum ScoreKeys {
     static let root: Set<String> = [
         "name", "description", "workspace", "backend", "instrument", "instrument_config", "instrument_fallbacks",
         "instruments", "movements", "sheet", "prompt", "validations", "retry", "parallel", "max_duration",
-        "pause_between_sheets_seconds", "on_success", "concert", "cross_sheet", "executor",
+        "pause_between_sheets_seconds", "on_success", "concert", "cross_sheet", "executor", "rate_limit", "cost_limits", "stale_detection",
+        "circuit_breaker", "isolation",
     ]
     static let backend: Set<String> = [
         "type", "timeout", "timeout_seconds", "timeout_overrides", "sheet_overrides", "env", "working_directory",
         "cli_args", "executable", "rate_limit_patterns", "rate_limit_wait", "stream_output",
+        // Marianne's claude_cli settings, applied as instrument settings (InstrumentSettings).
+        "skip_permissions", "disable_mcp", "output_format", "cli_model", "allowed_tools", "system_prompt_file", "cli_extra_args",
     ]
     static let sheetOverride: Set<String> = ["timeout_seconds"]
-    /// `instrument_config` keys the score-level backend applies; the others are kept for the
-    /// instrument but give W001.
-    static let appliedInstrumentConfig: Set<String> = ["timeout_seconds", "cli_args", "executable", "env", "working_directory"]
+    /// `instrument_config` keys instruments apply (`InstrumentSettings`); the others are kept
+    /// but give W001.
+    static let appliedInstrumentConfig: Set<String> = InstrumentSettings.keys
     static let sheet: Set<String> = [
         "size", "total_items", "start_item", "dependencies", "fan_out", "descriptions", "skip_when", "skip_when_command",
         "prelude", "cadenzas", "prompt_extensions", "per_sheet_instruments", "per_sheet_instrument_config",
@@ -24,7 +27,10 @@ enum ScoreKeys {
         "type", "path", "pattern", "command", "description", "stage", "timeout_seconds", "condition", "sheet",
         "working_directory", "retry_count", "retry_delay_ms",
     ]
-    static let retry: Set<String> = ["max_retries", "base_delay_seconds", "max_delay_seconds", "exponential_base", "jitter"]
+    static let retry: Set<String> = [
+        "max_retries", "base_delay_seconds", "max_delay_seconds", "exponential_base", "jitter", "max_completion_attempts",
+        "completion_delay_seconds", "completion_threshold_percent",
+    ]
     static let parallel: Set<String> = ["max_concurrent", "enabled", "fail_fast", "stagger_delay_ms"]
     static let crossSheet: Set<String> = ["auto_capture_stdout", "max_output_chars", "capture_files", "lookback_sheets"]
     static let movement: Set<String> = ["name", "instrument", "instrument_config", "voices", "instrument_fallbacks", "executor"]

@@ -18,14 +18,21 @@ public enum ScoreLoader {
 
     /// Loads and validates a score file. Throws `ScoreReadError` or `ScoreValidationError`.
     /// Unless `planning`, a score whose instruments cannot run here is refused too.
-    public static func load(path: String, workspaceOverride: String? = nil, planning: Bool = false) throws -> LoadedScore {
+    /// `instruments`: the profiles the conductor has (nil: the builtins); the score folder's
+    /// `.marianne/instruments/` are added to them.
+    public static func load(path: String, workspaceOverride: String? = nil, planning: Bool = false, instruments: InstrumentCatalog? = nil) throws -> LoadedScore {
         let text = try read(path: path)
-        return try load(yaml: text, baseDirectory: directory(of: path), path: path, workspaceOverride: workspaceOverride, planning: planning)
+        return try load(
+            yaml: text, baseDirectory: directory(of: path), path: path, workspaceOverride: workspaceOverride, planning: planning, instruments: instruments
+        )
     }
 
     /// Loads and validates score text; relative paths resolve against `baseDirectory`.
-    public static func load(yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil, planning: Bool = false) throws -> LoadedScore {
-        let (loaded, problems) = check(yaml: yaml, baseDirectory: baseDirectory, path: path, workspaceOverride: workspaceOverride)
+    public static func load(
+        yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil, planning: Bool = false,
+        instruments: InstrumentCatalog? = nil
+    ) throws -> LoadedScore {
+        let (loaded, problems) = check(yaml: yaml, baseDirectory: baseDirectory, path: path, workspaceOverride: workspaceOverride, instruments: instruments)
         guard let loaded, !problems.contains(where: { $0.severity == .error }) else {
             throw ScoreValidationError(problems: problems)
         }
@@ -47,7 +54,9 @@ public enum ScoreLoader {
     }
 
     /// Every problem (errors and warnings) and, when there is no error, the loaded score.
-    public static func check(yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil) -> (LoadedScore?, [ScoreProblem]) {
+    public static func check(
+        yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil, instruments: InstrumentCatalog? = nil
+    ) -> (LoadedScore?, [ScoreProblem]) {
         if let hostile = YAMLGuard.problem(yaml, maxBytes: maxBytes, maxDepth: maxDepth, maxAliases: maxAliases) { return (nil, [hostile]) }
         let root: Node?
         do {
@@ -71,7 +80,9 @@ public enum ScoreLoader {
         checkTemplate(score.prompt, line: parser.templateLine ?? parser.marks["prompt.template"]?.line, problems: &parser.problems)
         ScoreChecks.checkPlaceholders(score, marks: parser.marks, problems: &parser.problems)
         ScoreChecks.checkSheetKeys(score, sheets: sheets, marks: parser.marks, problems: &parser.problems)
-        ScoreChecks.checkSheetInstruments(score, sheets: sheets, marks: parser.marks, problems: &parser.problems, blockers: &parser.runBlockers)
+        var catalog = instruments ?? .builtin
+        catalog.add(directory: InstrumentCatalog.scoreDirectory(directory))
+        ScoreChecks.checkSheetInstruments(score, sheets: sheets, catalog: catalog, marks: parser.marks, problems: &parser.problems, blockers: &parser.runBlockers)
         let workspace = RealPath.resolve(workspaceOverride ?? score.workspace, relativeTo: workspaceOverride == nil ? directory : cwd)
         let errors = parser.problems.filter { $0.severity == .error }
         guard errors.isEmpty else { return (nil, ordered(parser.problems)) }
@@ -80,6 +91,7 @@ public enum ScoreLoader {
             workspace: workspace, sheets: sheets, warnings: parser.problems.filter { $0.severity == .warning }, scoreDirectory: directory
         )
         loaded.runBlockers = parser.runBlockers
+        loaded.instruments = catalog
         loaded.warnings = ordered(loaded.warnings)
         return (loaded, ordered(parser.problems))
     }

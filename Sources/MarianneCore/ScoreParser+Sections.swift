@@ -15,6 +15,7 @@ extension ScoreParser {
                 marks["backend.type"] = value.mark
                 if let type = BackendType(rawValue: text) ?? InstrumentNames.backendType(for: text) {
                     backend.type = type
+                    backend.typeDeclared = true
                 } else if InstrumentNames.known.contains(text) {
                     blockRun("backend.type \(text) does not run here: this conductor runs command (cli) and claude_cli (claude-code)", value)
                 } else {
@@ -25,6 +26,7 @@ extension ScoreParser {
                     report(ScoreCode.invalidValue, "backend has both timeout and timeout_seconds", keyNode, hint: "keep one (line \(other.mark?.line ?? 0))")
                 }
                 sawTimeout = keyNode
+                backend.timeoutDeclared = true
                 backend.timeoutSeconds = key == "timeout" ? duration(value, path) : seconds(value, path, above: true)
             case "timeout_overrides":
                 for (sheet, _, item) in sheetMap(value, path) {
@@ -51,79 +53,49 @@ extension ScoreParser {
                     report(ScoreCode.wrongType, "\(path) must be a list of regular expressions", value)
                     continue
                 }
+                backend.rateLimitDeclared = true
                 backend.rateLimitPatterns = items.compactMap { item in
                     guard let pattern = string(item, path) else { return nil }
                     checkRegex(pattern, item, path)
                     return pattern
                 }
-            case "rate_limit_wait": backend.rateLimitWaitSeconds = duration(value, path) ?? backend.rateLimitWaitSeconds
+            case "rate_limit_wait":
+                backend.rateLimitDeclared = true
+                backend.rateLimitWaitSeconds = duration(value, path) ?? backend.rateLimitWaitSeconds
             case "stream_output": backend.streamOutput = bool(value, path) ?? false
+            case "skip_permissions", "disable_mcp", "output_format", "cli_model", "allowed_tools", "system_prompt_file", "cli_extra_args":
+                let setting = jsonValue(value, path)
+                if setting != .null { backend.instrumentSettings[key] = setting }
+                var settingProblems: [String] = []
+                _ = InstrumentSettings(config: [key: setting], problems: &settingProblems)
+                for problem in settingProblems { report(ScoreCode.wrongType, "backend.\(problem)", value) }
+                if key == "output_format", case .string(let format) = setting, !["json", "text", "stream-json"].contains(format) {
+                    report(ScoreCode.invalidValue, "backend.output_format \"\(format)\" is not one of json, text, stream-json", value)
+                }
             default: break
             }
         }
         backend.timeoutOverrides = timeoutOverrides.merging(sheetOverrides) { $1 }
     }
 
-    /// Checks the settings this project reads in an instrument configuration and returns it.
+    /// An instrument configuration: each setting instruments apply is type-checked
+    /// (`InstrumentSettings`), the others are kept (W001 for the score's `instrument_config`).
     mutating func instrumentConfig(_ node: Node, _ path: String) -> [String: JSONValue] {
-        guard case .mapping = node else { return config(node, path) }
-        for (key, _, value) in stringMap(node, path) {
-            let itemPath = "\(path).\(key)"
-            switch key {
-            case "timeout_seconds": if !Self.isNull(value) { _ = seconds(value, itemPath, above: true) }
-            case "cli_args": _ = strings(value, itemPath)
-            case "executable", "working_directory", "model": if !Self.isNull(value) { _ = string(value, itemPath) }
-            case "env": for (name, _, item) in stringMap(value, itemPath) { _ = string(item, "\(itemPath).\(name)") }
-            default: break
-            }
-        }
-        return config(node, path)
+        let settings = config(node, path)
+        guard case .mapping = node else { return settings }
+        var settingProblems: [String] = []
+        _ = InstrumentSettings(config: settings, problems: &settingProblems)
+        for problem in settingProblems { report(ScoreCode.wrongType, "\(path).\(problem)", node) }
+        return settings
     }
 
-    /// The score-level instrument (after its alias) decides the backend; the settings this
-    /// project's backends understand are applied, the others are kept and warned about.
-    mutating func applyScoreInstrument(_ score: inout Score, node: Node) {
-        var settings = score.instrumentConfig
-        if let name = score.instrument, !name.isEmpty {
-            var profile = name
-            if let alias = score.instruments[name] {
-                profile = alias.profile
-                settings.merge(alias.config) { $1 }
-            }
-            if let type = InstrumentNames.backendType(for: profile) {
-                score.backend.type = type
-            } else if InstrumentNames.known.contains(profile) {
-                blockRun("instrument \(profile) does not run here: this conductor runs cli and claude-code", node)
-            } else {
-                blockRun("instrument \(profile) is not a known instrument", node,
-                         hint: ScoreKeys.suggestion(for: profile, in: InstrumentNames.known.union(score.instruments.keys)).map { "did you mean `\($0)`?" }
-                             ?? "define it under instruments: or use cli or claude-code")
-            }
-        }
-        for (key, value) in settings {
-            switch (key, value) {
-            case ("timeout_seconds", .int(let seconds)) where seconds > 0 && Double(seconds) <= ScoreLimits.maxSeconds:
-                score.backend.timeoutSeconds = Double(seconds)
-            case ("timeout_seconds", .double(let seconds)) where seconds.isFinite && seconds > 0 && seconds <= ScoreLimits.maxSeconds:
-                score.backend.timeoutSeconds = seconds
-            case ("timeout_seconds", _):
-                problems.append(ScoreProblem(
-                    code: ScoreCode.invalidValue,
-                    message: "instrument_config.timeout_seconds must be a finite number of seconds above 0 and at most \(Int(ScoreLimits.maxSeconds)) (30 days), got \(value)",
-                    line: marks["instrument_config"]?.line, column: marks["instrument_config"]?.column
-                ))
-            case ("cli_args", .array(let items)): score.backend.cliArgs = items.compactMap(\.stringValue)
-            case ("executable", .string(let text)): score.backend.executable = text
-            case ("working_directory", .string(let text)): score.backend.workingDirectory = text
-            case ("env", .object(let pairs)):
-                for (name, item) in pairs { if let text = item.stringValue { score.backend.env[name] = text } }
-            default: break
-            }
-        }
+    /// Keys of the score's `instrument_config` that no instrument applies: W001.
+    mutating func warnUnappliedInstrumentConfig(_ score: Score) {
         for key in score.instrumentConfig.keys.sorted() where !ScoreKeys.appliedInstrumentConfig.contains(key) {
             problems.append(ScoreProblem(
-                code: ScoreCode.ignoredKey, message: "instrument_config.\(key) is kept for the instrument but not applied by this project's backends",
-                line: marks["instrument_config"]?.line, column: marks["instrument_config"]?.column, severity: .warning
+                code: ScoreCode.ignoredKey, message: "instrument_config.\(key) is kept but no instrument applies it",
+                line: marks["instrument_config"]?.line, column: marks["instrument_config"]?.column,
+                hint: "instruments apply \(ScoreKeys.appliedInstrumentConfig.sorted().joined(separator: ", "))", severity: .warning
             ))
         }
     }

@@ -33,33 +33,57 @@ struct InstrumentResolverTests {
         #expect(resolved(3).config["model"] == .string("opus"), "a movement's settings apply without its own instrument")
         #expect(resolved(4).name == "opencode")
         #expect(resolved(5) == ResolvedInstrument(name: "cli", alias: "shell", config: ["timeout_seconds": .int(30), "model": .string("sonnet")], fallbacks: []))
-        #expect(resolved(5).backendType == .command)
-        #expect(resolved(1).backendType == .claudeCLI)
-        #expect(resolved(2).backendType == nil)
+        let score = try Scores.load(yaml).score
+        let sheets = try Scores.load(yaml).sheets
+        let settings = InstrumentResolver.settings(score, instrument: resolved(2))
+        #expect(settings.model == "flash" && settings.timeoutSeconds == 600)
+        #expect(InstrumentResolver.timeout(score, sheet: 5, settings: InstrumentResolver.settings(score, instrument: resolved(5)), profile: BuiltinInstruments.named("cli")) == 30)
+        #expect(sheets.count == 5)
     }
 
-    @Test func theScoreLevelInstrumentPicksTheBackend() throws {
-        #expect(try Scores.load("name: a\ninstrument: cli\nprompt: {template: x}\n").score.backend.type == .command)
-        let aliased = try Scores.load("name: a\ninstrument: w\ninstruments: {w: {profile: claude-code, config: {timeout_seconds: 42}}}\nprompt: {template: x}\n")
-        #expect(aliased.score.backend.type == .claudeCLI)
-        #expect(aliased.score.backend.timeoutSeconds == 42)
+    @Test func theDefaultIsClaudeCodeUnlessTheBackendTypeSaysOtherwise() throws {
+        func name(_ yaml: String) throws -> String {
+            let loaded = try Scores.load(yaml)
+            return InstrumentResolver.resolve(loaded.score, sheet: loaded.sheets[0]).name
+        }
+        #expect(try name("name: a\nprompt: {template: x}\n") == "claude-code")
+        #expect(try name("name: a\nbackend: {type: command}\nprompt: {template: x}\n") == "cli")
+        #expect(try name("name: a\nbackend: {type: claude_cli}\nprompt: {template: x}\n") == "claude-code")
+        #expect(try name("name: a\ninstrument: cli\nprompt: {template: x}\n") == "cli")
     }
 
-    @Test func instrumentsThatDoNotRunHereWarnAndStopASubmission() throws {
+    @Test func legacyBackendSettingsApplyToTheBackendsOwnInstrument() throws {
+        let loaded = try Scores.load("""
+            name: a
+            backend: {type: claude_cli, cli_model: opus, skip_permissions: false, cli_args: ["--verbose"], executable: /opt/claude, timeout: 2m}
+            sheet: {total_items: 2, per_sheet_instruments: {2: cli}}
+            prompt: {template: x}
+            """)
+        let first = InstrumentResolver.settings(loaded.score, instrument: InstrumentResolver.resolve(loaded.score, sheet: loaded.sheets[0]))
+        #expect(first.model == "opus" && !first.autoApprove && first.extraArgs == ["--verbose"] && first.executable == "/opt/claude")
+        let shell = InstrumentResolver.settings(loaded.score, instrument: InstrumentResolver.resolve(loaded.score, sheet: loaded.sheets[1]))
+        #expect(shell.executable == nil && shell.model == nil, "a cli sheet does not get claude's settings")
+        #expect(InstrumentResolver.timeout(loaded.score, sheet: 1, settings: first, profile: BuiltinInstruments.named("claude-code")) == 120)
+        let profileDefault = try Scores.load("name: a\ninstrument: cli\nprompt: {template: x}\n")
+        let settings = InstrumentResolver.settings(profileDefault.score, instrument: InstrumentResolver.resolve(profileDefault.score, sheet: profileDefault.sheets[0]))
+        #expect(InstrumentResolver.timeout(profileDefault.score, sheet: 1, settings: settings, profile: BuiltinInstruments.named("cli")) == 300)
+    }
+
+    @Test func unknownInstrumentsWarnAndStopASubmission() throws {
         let yaml = "name: a\ninstrument: gemini-cli\nprompt: {template: x}\n"
-        let found = Scores.problems(yaml)
-        #expect(found.map(\.code) == ["W002"])
-        #expect(throws: ScoreValidationError.self) { try ScoreLoader.load(yaml: yaml, baseDirectory: "/tmp") }
-        let planned = try Scores.load(yaml)
-        #expect(!planned.runBlockers.isEmpty)
+        #expect(Scores.problems(yaml).isEmpty, "every builtin runs")
+        let unknown = "name: a\ninstrument: hal-9000\nprompt: {template: x}\n"
+        #expect(Scores.problems(unknown).map(\.code) == ["W002"])
+        #expect(throws: ScoreValidationError.self) { try ScoreLoader.load(yaml: unknown, baseDirectory: "/tmp") }
+        #expect(!(try Scores.load(unknown)).runBlockers.isEmpty)
         let typo = Scores.problems("name: a\ninstrument: claude-cod\nprompt: {template: x}\n")
         #expect(typo.first?.hint == "did you mean `claude-code`?")
-        // An agent sheet in a command score would run its prompt as a shell command: refused.
-        let mixed = "name: m\nbackend: {type: command}\nmovements: {1: {instrument: claude-code}}\nprompt: {template: x}\n"
-        #expect(throws: ScoreValidationError.self) { try ScoreLoader.load(yaml: mixed, baseDirectory: "/tmp") }
-        // A shell sheet in an agent score runs through the agent for now: a warning only.
-        let agent = "name: m\ninstrument: claude-code\nsheet: {total_items: 2, per_sheet_instruments: {2: cli}}\nprompt: {template: x}\n"
-        #expect(try ScoreLoader.load(yaml: agent, baseDirectory: "/tmp").warnings.map(\.code) == ["W002"])
+        let native = Scores.problems("name: a\ninstrument: ollama\nprompt: {template: x}\n")
+        #expect(native.first?.message.contains("Marianne's own backends") == true)
+        let mixed = "name: m\ninstrument: claude-code\nsheet: {total_items: 2, per_sheet_instruments: {2: cli}}\nprompt: {template: x}\n"
+        #expect(try ScoreLoader.load(yaml: mixed, baseDirectory: "/tmp").warnings.isEmpty, "each sheet plays its own instrument")
+        let badFallback = Scores.problems("name: a\ninstrument_fallbacks: [gemini-clii]\nprompt: {template: x}\n")
+        #expect(badFallback.map(\.code) == ["W002"] && badFallback.first?.severity == .warning)
     }
 
     @Test func instrumentMapSheetsBelongToOneInstrument() {

@@ -9,15 +9,17 @@ struct MarianneReferenceTests {
         let found = Scores.problems(Self.everyKey, base: "/tmp/scores")
         #expect(found.filter { $0.severity == .error } == [])
         let ignored = Set(found.filter { $0.code == "W001" }.map { $0.message.components(separatedBy: " ").first ?? "" })
-        for key in ["learning", "spec", "notifications", "backend.skip_permissions", "retry.max_completion_attempts", "parallel.budget_partition",
-                    "workspace_lifecycle", "stale_detection", "sheet.spec_tags", "state_backend"] {
+        for key in ["learning", "spec", "notifications", "parallel.budget_partition", "workspace_lifecycle", "sheet.spec_tags",
+                    "state_backend", "backend.model"] {
             #expect(ignored.contains(key), "no W001 for \(key)")
         }
         let loaded = try Scores.load(Self.everyKey, base: "/tmp/scores")
         let score = loaded.score
         #expect(loaded.workspace == "/tmp/everything-ws")
         #expect(loaded.sheets.count == 4)
-        #expect(score.backend.timeoutSeconds == 600)
+        #expect(score.backend.timeoutSeconds == 900)
+        let first = InstrumentResolver.resolve(score, sheet: loaded.sheets[0])
+        #expect(InstrumentResolver.settings(score, instrument: first).timeoutSeconds == 600, "instrument_config wins over backend")
         #expect(score.backend.timeoutOverrides == [2: 60, 3: 120])
         #expect(score.movements[1]?.name == "Plan")
         #expect(score.movements[2]?.voices == 2)
@@ -41,6 +43,16 @@ struct MarianneReferenceTests {
         #expect(score.onSuccess.isEmpty, "the typed form is not run by today's conductor")
         #expect(score.concert == ConcertConfig(enabled: true, maxChainDepth: 5, cooldownBetweenJobsSeconds: 5))
         #expect(score.pauseBetweenSheetsSeconds == 2)
+        for key in ["backend.skip_permissions", "retry.max_completion_attempts", "stale_detection", "rate_limit", "cost_limits", "isolation", "circuit_breaker"] {
+            #expect(!ignored.contains(key), "\(key) is applied now")
+        }
+        #expect(score.backend.instrumentSettings["cli_model"] == .string("sonnet"))
+        #expect(score.limits.completion == CompletionConfig(maxAttempts: 5, delaySeconds: 5, thresholdPercent: 50))
+        #expect(score.limits.rateLimit.waitMinutes == 60 && score.limits.rateLimit.declared)
+        #expect(score.limits.costLimits.maxCostPerJob == 100 && score.limits.costLimits.enabled)
+        #expect(score.limits.staleDetection == StaleDetectionConfig(enabled: true, idleTimeoutSeconds: 300, checkIntervalSeconds: 30))
+        #expect(score.limits.circuitBreaker.failureThreshold == 5 && score.limits.circuitBreaker.declared)
+        #expect(!score.limits.isolation.enabled)
     }
 
     @Test func unknownKeysInsideIgnoredSectionsAreErrorsWithASuggestion() {
@@ -78,7 +90,7 @@ struct MarianneReferenceTests {
     }
 
     @Test func userVariablesThatHideBuiltinsAreAWarning() throws {
-        let yaml = "name: t\nprompt:\n  template: \"{{ movement }}\"\n  variables: {movement: mine}\n"
+        let yaml = "name: t\ninstrument: cli\nprompt:\n  template: \"{{ movement }}\"\n  variables: {movement: mine}\n"
         let found = Scores.problems(yaml)
         #expect(found.map(\.code) == ["W003"])
         let loaded = try Scores.load(yaml)

@@ -28,7 +28,11 @@ struct ScorePlanTests {
         #expect(plan.sheets.map(\.instrument) == ["claude-code", "claude-code", "claude-code", "cli"])
         #expect(plan.sheets.map(\.movementName) == ["Gather", "Write", "Write", nil])
         #expect(plan.sheets[0].description == "collect sources")
-        #expect(plan.sheets.map(\.prompt) == ["1.1 of 3", "2.1 of 3", "2.2 of 3", "3.1 of 3"])
+        let bodies = plan.sheets.map { $0.prompt?.components(separatedBy: "</marianne-preamble>\n\n").last?.components(separatedBy: "\n\n---\n").first }
+        #expect(bodies == ["1.1 of 3", "2.1 of 3", "2.2 of 3", "3.1 of 3"])
+        #expect(plan.sheets[3].prompt == "3.1 of 3", "a cli sheet's prompt is its command")
+        #expect(plan.sheets[1].prompt?.contains("Create file: `/plans/ws/m2-1.md`") == true, "the agent is told what is checked")
+        #expect(plan.sheets[0].command?.first == "claude" && plan.sheets[3].command == ["bash", "-c", "<prompt>"])
         #expect(plan.sheets.map { $0.validations.map(\.applies) } == [[false, false], [true, false], [true, false], [false, true]])
         #expect(plan.sheets[2].validations[0].path == "/plans/ws/m2-2.md")
         #expect(plan.sheets[0].validations[0].path == "/plans/ws/m1-None.md", "a sheet without fan-out has no voice")
@@ -49,7 +53,7 @@ struct ScorePlanTests {
     }
 
     @Test func aTemplateErrorIsShownPerSheet() throws {
-        let loaded = try Scores.load("name: e\nprompt: {template: \"{{ items[sheet_num] }}\", variables: {items: [a, b]}}\nsheet: {total_items: 2}\n")
+        let loaded = try Scores.load("name: e\ninstrument: cli\nprompt: {template: \"{{ items[sheet_num] }}\", variables: {items: [a, b]}}\nsheet: {total_items: 2}\n")
         let plan = ScorePlan.make(loaded, jobID: "e")
         #expect(plan.sheets[0].prompt == "b")
         #expect(plan.sheets[1].prompt == nil && plan.sheets[1].promptError != nil)

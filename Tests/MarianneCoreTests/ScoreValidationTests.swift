@@ -94,9 +94,11 @@ struct ScoreValidationTests {
             instrument_config: {timeout_seconds: 90, model: opus}
             prompt: {template: "review"}
             """, baseDirectory: "/tmp")
-        #expect(loaded.score.backend.type == .claudeCLI)
-        #expect(loaded.score.backend.timeoutSeconds == 90)
-        #expect(loaded.warnings.first?.message.contains("model") == true)
+        let instrument = InstrumentResolver.resolve(loaded.score, sheet: loaded.sheets[0])
+        #expect(instrument.name == "claude-code")
+        #expect(InstrumentResolver.settings(loaded.score, instrument: instrument).timeoutSeconds == 90)
+        #expect(InstrumentResolver.settings(loaded.score, instrument: instrument).model == "opus")
+        #expect(loaded.warnings.isEmpty, "model is an instrument setting")
     }
 
     @Test func placeholdersInValidationsMustBeKnown() {

@@ -12,7 +12,7 @@ struct SheetVariablesTests {
         let voice = SheetVariables.make(loaded, sheet: loaded.sheets[2], jobID: "j")
         #expect(voice["sheet_num"] == .int(3) && voice["stage"] == .int(2) && voice["voice"] == .int(2) && voice["fan_count"] == .int(2))
         #expect(voice["workspace"] == .string("/ws") && voice["job_id"] == .string("j"))
-        #expect(voice["instrument_name"] == .string("cli"))
+        #expect(voice["instrument_name"] == .string("claude-code"), "Marianne's default instrument")
         #expect(voice["previous_outputs"] == .map([:]) && voice["previous_files"] == .map([:]))
         #expect(voice["skipped_upstream"] == .list([]) && voice["injected_context"] == .list([]))
     }

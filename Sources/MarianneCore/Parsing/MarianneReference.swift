@@ -19,19 +19,6 @@ enum MarianneReference {
                 "data": .optional(.dictionary(.any)),
             ], required: ["name", "content"])),
         ]), "no specification corpus is injected into prompts"),
-        "rate_limit": IgnoredKey(.fields([
-            "detection_patterns": .strings, "wait_minutes": .int(1...43_200), "max_waits": .positiveCount,
-            "max_quota_waits": .positiveCount,
-        ]), "rate limits are detected with backend.rate_limit_patterns and waited out with backend.rate_limit_wait"),
-        "circuit_breaker": IgnoredKey(.fields([
-            "enabled": .bool, "failure_threshold": .int(1...100), "recovery_timeout_seconds": .number(0...3600, above: true),
-            "cross_workspace_coordination": .bool, "honor_other_jobs_rate_limits": .bool,
-        ]), "there is no circuit breaker; each sheet retries on its own"),
-        "cost_limits": IgnoredKey(.fields([
-            "enabled": .bool, "max_cost_per_sheet": .optional(.positiveNumber), "max_cost_per_job": .optional(.positiveNumber),
-            "cost_per_1k_input_tokens": .positiveNumber, "cost_per_1k_output_tokens": .positiveNumber,
-            "warn_at_percent": .percent,
-        ]), "token costs are not tracked or limited"),
         "learning": IgnoredKey(.fields(learningFields), "there is no learning store"),
         "grounding": IgnoredKey(.fields([
             "enabled": .bool, "fail_on_grounding_failure": .bool, "escalate_on_failure": .bool,
@@ -51,11 +38,6 @@ enum MarianneReference {
             "file_path": .optional(.string), "max_file_size_mb": .int(1...1000), "backup_count": .int(0...100),
             "include_timestamps": .bool, "include_context": .bool,
         ]), "the job log is the conductor's (mzt logs)"),
-        "isolation": IgnoredKey(.fields([
-            "enabled": .bool, "mode": .choice(["none", "worktree"]), "worktree_base": .optional(.string),
-            "branch_prefix": .string, "source_branch": .optional(.string), "cleanup_on_success": .bool,
-            "cleanup_on_failure": .bool, "lock_during_execution": .bool, "fallback_on_error": .bool,
-        ]), "sheets run in the workspace, not in a git worktree"),
         "conductor": IgnoredKey(.fields([
             "name": .string, "role": .choice(["human", "ai", "hybrid"]), "identity_context": .optional(.string),
             "preferences": .fields([
@@ -63,9 +45,6 @@ enum MarianneReference {
                 "auto_retry_on_transient_errors": .bool, "notification_channels": .strings,
             ]),
         ]), "the conductor's identity is not recorded"),
-        "stale_detection": IgnoredKey(.fields([
-            "enabled": .bool, "idle_timeout_seconds": .positiveSeconds, "check_interval_seconds": .positiveSeconds,
-        ]), "silent sheets are stopped only by the backend timeout"),
         "checkpoints": IgnoredKey(.fields([
             "enabled": .bool,
             "triggers": .list(.fields([
@@ -111,7 +90,7 @@ enum MarianneReference {
         "metadata": IgnoredKey(.any, "no metadata is recorded"),
         "validation_retry": IgnoredKey(.any, "use validations[].retry_count"),
         "self_healing": IgnoredKey(.any, "use mzt submit --self-healing"),
-        "completion": IgnoredKey(.any, "there is no completion mode"),
+        "completion": IgnoredKey(.any, "use retry.max_completion_attempts"),
     ]
 
     static let learningFields: [String: ValueSpec] = [
@@ -135,13 +114,6 @@ enum MarianneReference {
     ]
 
     static let backend: [String: IgnoredKey] = [
-        "skip_permissions": IgnoredKey(.bool, "the claude_cli backend passes only backend.cli_args"),
-        "disable_mcp": IgnoredKey(.bool, "the claude_cli backend passes only backend.cli_args"),
-        "output_format": IgnoredKey(.choice(["json", "text", "stream-json"]), "the claude_cli backend passes only backend.cli_args"),
-        "cli_model": IgnoredKey(.optional(.string), "pass the model in backend.cli_args, e.g. [\"--model\", \"sonnet\"]"),
-        "allowed_tools": IgnoredKey(.optional(.strings), "the claude_cli backend passes only backend.cli_args"),
-        "system_prompt_file": IgnoredKey(.optional(.string), "the claude_cli backend passes only backend.cli_args"),
-        "cli_extra_args": IgnoredKey(.strings, "use backend.cli_args"),
         "max_output_capture_bytes": IgnoredKey(.int(1...ScoreLimits.maxCharacters), "the full output is kept in the attempt's log files"),
         "model": IgnoredKey(.string, "there is no anthropic_api backend"),
         "api_key_env": IgnoredKey(.string, "there is no anthropic_api backend"),
@@ -155,9 +127,9 @@ enum MarianneReference {
             "keep_alive": .string, "max_tool_iterations": .int(1...50), "health_check_timeout": .seconds,
         ]), "there is no ollama backend"),
         // Keys of older Marianne versions, accepted as before.
-        "disallowed_tools": IgnoredKey(.any, "the claude_cli backend passes only backend.cli_args"),
-        "max_turns": IgnoredKey(.any, "the claude_cli backend passes only backend.cli_args"),
-        "system_prompt": IgnoredKey(.any, "the claude_cli backend passes only backend.cli_args"),
+        "disallowed_tools": IgnoredKey(.any, "pass it in backend.cli_extra_args"),
+        "max_turns": IgnoredKey(.any, "pass it in backend.cli_extra_args"),
+        "system_prompt": IgnoredKey(.any, "pass it in backend.cli_extra_args"),
         "enabled": IgnoredKey(.any, "a backend is always enabled"),
         "prompt_extensions": IgnoredKey(.any, "use prompt.prompt_extensions"),
         "cadenza": IgnoredKey(.any, "use sheet.cadenzas"),
@@ -177,13 +149,9 @@ enum MarianneReference {
         "fan_out_stage_map": IgnoredKey(.any, "it is computed from fan_out"),
     ]
 
-    static let retry: [String: IgnoredKey] = [
-        "max_completion_attempts": IgnoredKey(.count, "there is no completion mode; a failed attempt is retried in full"),
-        "completion_delay_seconds": IgnoredKey(.seconds, "there is no completion mode; a failed attempt is retried in full"),
-        "completion_threshold_percent": IgnoredKey(.percent, "there is no completion mode; a failed attempt is retried in full"),
-    ]
+    static let retry: [String: IgnoredKey] = [:]
 
     static let parallel: [String: IgnoredKey] = [
-        "budget_partition": IgnoredKey(.bool, "costs are not tracked"),
+        "budget_partition": IgnoredKey(.bool, "the job's cost limit is not split between parallel sheets"),
     ]
 }

@@ -82,48 +82,47 @@ enum ScoreChecks {
         warn("movements", Array(score.movements.keys), limit: stages, what: "movement")
     }
 
-    /// Instruments a sheet plays that this conductor does not run yet: a warning, or a
-    /// problem that stops `mzt submit` when the sheet would otherwise run as a shell command.
+    /// Every sheet's instrument (and each fallback) must be a profile of `catalog`: an
+    /// instrument that is unknown, an HTTP profile, one of Marianne's own backends or a profile
+    /// file that does not load stops `mzt submit` (W002 for `mzt validate`). An unknown fallback
+    /// is a warning only: the chain skips it.
     static func checkSheetInstruments(
-        _ score: Score, sheets: [PlannedSheet], marks: [String: Mark], problems: inout [ScoreProblem], blockers: inout [ScoreProblem]
+        _ score: Score, sheets: [PlannedSheet], catalog: InstrumentCatalog, marks: [String: Mark], problems: inout [ScoreProblem],
+        blockers: inout [ScoreProblem]
     ) {
         var byInstrument: [String: [Int]] = [:]
-        let scoreProfile = score.instrument.map { score.instruments[$0]?.profile ?? $0 }
         for sheet in sheets {
             let resolved = InstrumentResolver.resolve(score, sheet: sheet)
-            // A score-level instrument that does not run is reported once, by the parser.
-            if resolved.backendType != score.backend.type, resolved.name != scoreProfile || resolved.backendType != nil {
-                byInstrument[resolved.name, default: []].append(sheet.number)
-            }
+            if catalog.profile(resolved.name)?.kind != "cli" { byInstrument[resolved.name, default: []].append(sheet.number) }
         }
-        let mark = marks["movements"] ?? marks["sheet"] ?? marks["instrument"]
-        let known = InstrumentNames.known.union(score.instruments.keys)
+        let mark = marks["instrument"] ?? marks["movements"] ?? marks["sheet"] ?? marks["instruments"]
+        let known = catalog.names.union(score.instruments.keys)
         for (name, numbers) in byInstrument.sorted(by: { $0.key < $1.key }) {
             let list = numbers.prefix(8).map(String.init).joined(separator: ", ") + (numbers.count > 8 ? ", ..." : "")
-            let which = "sheet\(numbers.count == 1 ? "" : "s") \(list)"
-            let unknown = !known.contains(name)
-            let hint = unknown ? ScoreKeys.suggestion(for: name, in: known).map { "did you mean `\($0)`?" } : nil
-            let backend = score.backend.type.rawValue
-            if score.backend.type == .command, InstrumentNames.backendType(for: name) != .command {
-                let problem = ScoreProblem(
-                    code: ScoreCode.instrument,
-                    message: "\(which) play\(numbers.count == 1 ? "s" : "") \(unknown ? "unknown instrument " : "")\(name), but every sheet runs with the \(backend) backend here: the prompt would run as a shell command",
-                    line: mark?.line, column: mark?.column, hint: hint ?? "set instrument: claude-code for the score, or give these sheets cli", severity: .warning
-                )
-                problems.append(problem)
-                blockers.append(problem)
+            let which = "sheet\(numbers.count == 1 ? "" : "s") \(list) play\(numbers.count == 1 ? "s" : "")"
+            let message: String
+            var hint: String?
+            if let profile = catalog.profile(name) {
+                message = "\(which) \(name), an \(profile.kind) instrument: this conductor runs command-line (cli) instruments"
+            } else if InstrumentCatalog.nativeOnly.contains(name) {
+                message = "\(which) \(name), one of Marianne's own backends: it does not run here"
+                hint = "use a command-line instrument such as claude-code or gemini-cli"
+            } else if let broken = catalog.problems(forFileOf: name).first {
+                message = "\(which) \(name), whose profile does not load: \(broken)"
+                hint = "fix the profile; mzt instruments check \(name) shows every problem"
             } else {
-                problems.append(ScoreProblem(
-                    code: ScoreCode.instrument,
-                    message: "\(which) play\(numbers.count == 1 ? "s" : "") \(unknown ? "unknown instrument " : "")\(name); per-sheet instruments do not run yet, so \(numbers.count == 1 ? "it runs" : "they run") with the \(backend) backend",
-                    line: mark?.line, column: mark?.column, hint: hint, severity: .warning
-                ))
+                message = "\(which) unknown instrument \(name)"
+                hint = ScoreKeys.suggestion(for: name, in: known).map { "did you mean `\($0)`?" }
+                    ?? "mzt instruments list shows the instruments; add a profile to $MZT_HOME/instruments/ or .marianne/instruments/"
             }
+            let problem = ScoreProblem(code: ScoreCode.instrument, message: message, line: mark?.line, column: mark?.column, hint: hint, severity: .warning)
+            problems.append(problem)
+            blockers.append(problem)
         }
         let fallbacks = score.instrumentFallbacks + score.movements.values.flatMap(\.instrumentFallbacks) + score.sheet.perSheetFallbacks.values.flatMap { $0 }
         for name in Set(fallbacks).sorted() where !known.contains(name) {
             problems.append(ScoreProblem(
-                code: ScoreCode.instrument, message: "instrument fallback \(name) is not a known instrument",
+                code: ScoreCode.instrument, message: "instrument fallback \(name) is not a known instrument; the chain skips it",
                 line: marks["instrument_fallbacks"]?.line, column: marks["instrument_fallbacks"]?.column,
                 hint: ScoreKeys.suggestion(for: name, in: known).map { "did you mean `\($0)`?" }, severity: .warning
             ))

@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 extension ScoreParser {
-    mutating func parseRetry(_ node: Node, into retry: inout RetryPolicy) {
+    mutating func parseRetry(_ node: Node, into retry: inout RetryPolicy, completion: inout CompletionConfig) {
         var base: Node?
         var maximum: Node?
         for (key, _, value) in mapping(node, "retry", known: ScoreKeys.retry, section: "retry") ?? [] {
@@ -17,6 +17,8 @@ extension ScoreParser {
                 retry.maxDelaySeconds = seconds(value, path) ?? retry.maxDelaySeconds
             case "exponential_base": retry.exponentialBase = number(value, path, in: 1...100) ?? retry.exponentialBase
             case "jitter": retry.jitter = bool(value, path) ?? retry.jitter
+            case "max_completion_attempts", "completion_delay_seconds", "completion_threshold_percent":
+                parseCompletion(key, value, into: &completion)
             default: break
             }
         }

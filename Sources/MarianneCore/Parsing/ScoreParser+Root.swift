@@ -8,7 +8,6 @@ extension ScoreParser {
         var name: String?
         var score = Score(name: "")
         var sawPrompt = false
-        var instrumentNode: Node?
         for (key, keyNode, value) in entries {
             marks[key] = keyNode.mark
             switch key {
@@ -26,10 +25,9 @@ extension ScoreParser {
                 score.workspace = workspace
             case "backend": parseBackend(value, into: &score.backend)
             case "instrument":
-                instrumentNode = value
                 score.instrument = string(value, "instrument")
                 if score.instrument?.isEmpty == true { report(ScoreCode.invalidValue, "instrument must not be empty", value) }
-            case "instrument_config": score.instrumentConfig = config(value, "instrument_config")
+            case "instrument_config": score.instrumentConfig = instrumentConfig(value, "instrument_config")
             case "instrument_fallbacks": score.instrumentFallbacks = strings(value, key) ?? []
             case "instruments": score.instruments = parseInstruments(value)
             case "movements": score.movements = parseMovements(value)
@@ -38,7 +36,7 @@ extension ScoreParser {
                 sawPrompt = true
                 parsePrompt(value, into: &score.prompt)
             case "validations": score.validations = parseValidations(value)
-            case "retry": parseRetry(value, into: &score.retry)
+            case "retry": parseRetry(value, into: &score.retry, completion: &score.limits.completion)
             case "parallel": parseParallel(value, into: &score.parallel)
             case "max_duration": score.maxDurationSeconds = duration(value, "max_duration", maximum: ScoreLimits.maxJobSeconds)
             case "pause_between_sheets_seconds": score.pauseBetweenSheetsSeconds = seconds(value, key) ?? 0
@@ -46,10 +44,12 @@ extension ScoreParser {
             case "concert": score.concert = parseConcert(value)
             case "cross_sheet": score.crossSheet = Self.isNull(value) ? nil : parseCrossSheet(value)
             case "executor": score.executor = parseExecutor(value, "executor")
+            case "rate_limit", "cost_limits", "stale_detection", "circuit_breaker", "isolation":
+                if !Self.isNull(value) { parseLimit(key, value, into: &score.limits) }
             default: break
             }
         }
-        applyScoreInstrument(&score, node: instrumentNode ?? root)
+        warnUnappliedInstrumentConfig(score)
         mergeVoices(&score)
         if name == nil, !entries.contains(where: { $0.0 == "name" }) {
             report(ScoreCode.missingKey, "the score needs a name", root, hint: "add `name: my-job` (it becomes the job id)")

@@ -7,7 +7,11 @@ public struct ScorePlan: Sendable, Equatable, Codable {
     public var name: String
     public var path: String?
     public var workspace: String
+    /// `backend.type` (legacy); each sheet's instrument is in `sheets`.
     public var backend: String
+    /// The instrument of a sheet that names none: the score's `instrument`, else by
+    /// `backend.type`, else `claude-code`.
+    public var instrument: String
     public var timeoutSeconds: Double?
     public var maxConcurrent: Int
     public var maxRetries: Int
@@ -20,7 +24,7 @@ public struct ScorePlan: Sendable, Equatable, Codable {
     public var sheets: [SheetPreview]
 
     enum CodingKeys: String, CodingKey {
-        case name, path, workspace, backend, runnable, warnings, sheets
+        case name, path, workspace, backend, instrument, runnable, warnings, sheets
         case jobID = "job_id"
         case timeoutSeconds = "timeout_seconds"
         case maxConcurrent = "max_concurrent"
@@ -37,7 +41,7 @@ public struct ScorePlan: Sendable, Equatable, Codable {
         let template = try? Template(score.prompt.template)
         return ScorePlan(
             jobID: jobID, name: score.name, path: loaded.path, workspace: loaded.workspace, backend: score.backend.type.rawValue,
-            timeoutSeconds: score.backend.timeoutSeconds, maxConcurrent: score.parallel.maxConcurrent, maxRetries: score.retry.maxRetries,
+            instrument: score.instrument ?? InstrumentResolver.defaultName(score.backend), timeoutSeconds: score.backend.timeoutSeconds, maxConcurrent: score.parallel.maxConcurrent, maxRetries: score.retry.maxRetries,
             totalSheets: loaded.sheets.count, totalStages: loaded.totalStages, runnable: loaded.runBlockers.isEmpty,
             runProblems: loaded.runBlockers, warnings: loaded.warnings,
             sheets: loaded.sheets.map { preview($0, loaded, jobID: jobID, template: template) }
@@ -47,17 +51,24 @@ public struct ScorePlan: Sendable, Equatable, Codable {
     static func preview(_ sheet: PlannedSheet, _ loaded: LoadedScore, jobID: String, template: Template?) -> SheetPreview {
         let score = loaded.score
         let instrument = InstrumentResolver.resolve(score, sheet: sheet)
+        let profile = loaded.instruments.profile(instrument.name)
+        let settings = InstrumentResolver.settings(score, instrument: instrument)
+        let timeout = InstrumentResolver.timeout(score, sheet: sheet.number, settings: settings, profile: profile)
         var prompt: String?
         var promptError: String?
-        var raw = instrument.backendType == .command
+        var raw = profile?.rawPrompt ?? false
         var notes: [String] = []
+        var invocation: InstrumentInvocation?
         do {
-            let assembled = try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID, template: template)
+            let assembled = try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID, template: template, attempt: PromptAttempt(rawPrompt: raw))
             prompt = assembled.text
             raw = assembled.raw
             if !raw {
                 let variables = SheetVariables.make(loaded, sheet: sheet, jobID: jobID)
                 notes = InjectionResolver.resolve(InjectionResolver.items(forSheet: sheet.number, in: score), variables: variables, workspace: loaded.workspace).notes
+            }
+            if let profile {
+                invocation = InstrumentInvocation.make(profile, settings: settings, context: .init(prompt: assembled.text, timeoutSeconds: timeout, workspace: loaded.workspace))
             }
         } catch {
             promptError = "\(error)"
@@ -66,7 +77,7 @@ public struct ScorePlan: Sendable, Equatable, Codable {
         let validations = score.validations.enumerated().map { index, rule in
             validation(rule, index: index, sheet: sheet, placeholders: placeholders, workspace: loaded.workspace)
         }
-        return SheetPreview(
+        var preview = SheetPreview(
             number: sheet.number, stage: sheet.stage, instance: sheet.instance, fanCount: sheet.fanCount, movement: sheet.stage,
             movementName: score.movements[sheet.stage]?.name, description: score.sheet.descriptions[sheet.number],
             startItem: sheet.startItem, endItem: sheet.endItem, dependencies: sheet.dependencies, instrument: instrument.name,
@@ -74,6 +85,13 @@ public struct ScorePlan: Sendable, Equatable, Codable {
             skipWhen: SkipRules.expression(forSheet: sheet.number, in: score),
             skipWhenCommand: SkipRules.command(forSheet: sheet, in: loaded, jobID: jobID), validations: validations
         )
+        preview.fallbacks = instrument.fallbacks
+        preview.model = profile.flatMap { settings.effectiveModel($0) } ?? settings.model
+        preview.timeoutSeconds = timeout
+        // The prompt itself is `prompt`; the command line shows where it goes.
+        preview.command = invocation.map { [$0.executable] + $0.arguments.map { $0 == prompt ? "<prompt>" : $0 } }
+        preview.promptOnStdin = invocation.map { $0.stdin != nil }
+        return preview
     }
 
     static func validation(_ rule: ValidationRule, index: Int, sheet: PlannedSheet, placeholders: SheetPlaceholders, workspace: String) -> ValidationPreview {

@@ -26,6 +26,16 @@ public struct SheetPreview: Sendable, Equatable, Codable {
     public var skipWhen: String?
     public var skipWhenCommand: SkipRules.Command?
     public var validations: [ValidationPreview]
+    /// The instruments tried after this one, in order.
+    public var fallbacks: [String] = []
+    /// The model the sheet asks for (nil: the tool's default).
+    public var model: String?
+    public var timeoutSeconds: Double?
+    /// The program and arguments of the first attempt (`<prompt>` where the prompt goes);
+    /// nil when the instrument is unknown or the template does not render.
+    public var command: [String]?
+    /// The prompt goes through standard input.
+    public var promptOnStdin: Bool?
 
     enum CodingKeys: String, CodingKey {
         case number, stage, instance, movement, description, dependencies, instrument, prompt, raw, validations
@@ -38,6 +48,9 @@ public struct SheetPreview: Sendable, Equatable, Codable {
         case injectionNotes = "injection_notes"
         case skipWhen = "skip_when"
         case skipWhenCommand = "skip_when_command"
+        case fallbacks, model, command
+        case timeoutSeconds = "timeout_seconds"
+        case promptOnStdin = "prompt_on_stdin"
     }
 }
 

@@ -38,8 +38,8 @@ public struct Movement: Sendable, Equatable, Codable {
 }
 
 /// The instrument a sheet plays, after Marianne's precedence: `per_sheet_instruments`, then
-/// `instrument_map`, then the movement, then the score's `instrument`, then `backend.type`;
-/// a name of `instruments:` is replaced by its profile.
+/// `instrument_map`, then the movement, then the score's `instrument`, then `backend.type`,
+/// then `claude-code`; a name of `instruments:` is replaced by its profile.
 public struct ResolvedInstrument: Sendable, Equatable, Codable {
     /// The profile name (after alias resolution), e.g. `claude-code`.
     public var name: String
@@ -56,21 +56,16 @@ public struct ResolvedInstrument: Sendable, Equatable, Codable {
         self.config = config
         self.fallbacks = fallbacks
     }
-
-    /// The backend of this project that runs the instrument, nil when none does yet.
-    public var backendType: BackendType? { InstrumentNames.backendType(for: name) }
 }
 
 /// Instrument names this project and Marianne know.
 public enum InstrumentNames {
-    /// Marianne's built-in profiles and native backends.
-    public static let known: Set<String> = [
-        "claude-code", "gemini-cli", "codex-cli", "aider", "goose", "cline-cli", "opencode", "crush", "cli",
-        "claude_cli", "anthropic_api", "ollama", "recursive_light", "command", "shell", "claude",
-    ]
+    /// The builtin profiles, their aliases, and Marianne's native backends (which do not run here).
+    public static let known: Set<String> = Set(BuiltinInstruments.sources.map(\.0))
+        .union(BuiltinInstruments.aliases.keys).union(InstrumentCatalog.nativeOnly)
 
-    /// The backend that runs an instrument here: `cli` runs as a shell command, `claude-code`
-    /// through the claude CLI; the others do not run yet.
+    /// The legacy backend type a name stands for (`backend.type`): `cli`, `command`, `shell` run
+    /// the template with bash; `claude-code`, `claude_cli`, `claude` call Claude Code.
     public static func backendType(for name: String) -> BackendType? {
         switch name {
         case "cli", "command", "shell": return .command

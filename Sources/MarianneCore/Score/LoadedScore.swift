@@ -44,6 +44,9 @@ public struct LoadedScore: Sendable, Equatable {
     public var runBlockers: [ScoreProblem] = []
     /// Stages (movements) before fan-out: Marianne's `total_stages` and `total_movements`.
     public let totalStages: Int
+    /// The instruments the score was checked against: the conductor's (or the builtins) and
+    /// the score folder's `.marianne/instruments/`.
+    public var instruments: InstrumentCatalog = .builtin
 
     public init(
         score: Score, source: String, path: String?, workspace: String, sheets: [PlannedSheet], warnings: [ScoreProblem],
