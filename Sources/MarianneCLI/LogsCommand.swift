@@ -17,9 +17,16 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Only the last N entries of the history.") var n: Int?
     @Option(help: "Only entries after this sequence number.") var since: Int?
     @Option(help: "Minimum level: DEBUG, INFO, WARNING, ERROR.") var level: String?
+    @Flag(help: "Show each sheet's output instead: what its instrument answered (the end of it).") var output = false
+    @Option(help: "With --output, only this sheet.") var sheet: Int?
 
     func run() async throws {
         try await global.withClient { client in
+            if output {
+                let status = try await client.call(RPCMethods.jobStatus, JobIDParams(jobID: jobID))
+                print(TerminalText.forStdout(Self.outputs(status, sheet: sheet)))
+                return
+            }
             let params = LogsParams(jobID: jobID, tail: n, since: since, level: level, follow: follow ? true : nil)
             if !follow {
                 let result = try await client.call(RPCMethod.jobLogs, params: params, as: LogsResult.self)
@@ -29,6 +36,17 @@ struct LogsCommand: AsyncParsableCommand {
             let result = try await LogPrinter.follow(client: client, params: params, json: global.json)
             if result.status != .completed { throw ExitCode(ExitCodes.failed) }
         }
+    }
+}
+
+extension LogsCommand {
+    /// `mzt logs ID --output`: each sheet's answer, with the instrument that gave it.
+    static func outputs(_ status: JobStatusResult, sheet: Int?) -> String {
+        let sheets = status.sheets.filter { sheet == nil || $0.number == sheet }
+        return sheets.map { state in
+            let header = "== sheet \(state.number) (\(state.status.rawValue)\(state.instrument.map { ", \($0)" } ?? ""))"
+            return header + "\n" + (state.output ?? "(no output)")
+        }.joined(separator: "\n")
     }
 }
 

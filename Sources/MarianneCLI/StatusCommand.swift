@@ -43,16 +43,22 @@ struct StatusCommand: AsyncParsableCommand {
         if let limit = status.maxDurationSeconds { timing += "  limit: \(Render.duration(limit))" }
         lines.append(timing)
         if let error = job.error { lines.append("error: \(error)") }
+        if let cost = status.costUSD {
+            lines.append("tokens: \(status.inputTokens ?? 0) in, \(status.outputTokens ?? 0) out  cost: \(String(format: "$%.4f", cost))")
+        }
         if !status.sheets.isEmpty {
             lines.append("")
             let slurm = status.sheets.contains { $0.slurmJobID != nil || $0.slurmState != nil }
             let rows = status.sheets.map { sheet -> [String] in
                 let duration = sheet.startedAt.map { (sheet.finishedAt ?? Date()).timeIntervalSince($0) }
                 let exit = sheet.exitCode.map(String.init) ?? sheet.signal.map { "sig \($0)" } ?? "-"
-                let row = ["\(sheet.number)", sheet.status.rawValue, "\(sheet.attempts)", Render.duration(duration), exit]
+                let tokens = sheet.inputTokens.map { "\($0)/\(sheet.outputTokens ?? 0)" } ?? "-"
+                let cost = sheet.costUSD.map { String(format: "$%.4f", $0) } ?? "-"
+                let row = ["\(sheet.number)", sheet.status.rawValue, "\(sheet.attempts)", Render.duration(duration), exit, sheet.instrument ?? "-", tokens, cost]
                 return slurm ? row + [slurmCell(sheet)] : row
             }
-            lines.append(Render.table(["SHEET", "STATUS", "ATTEMPTS", "DURATION", "EXIT"] + (slurm ? ["SLURM"] : []), rows))
+            let headers = ["SHEET", "STATUS", "ATTEMPTS", "DURATION", "EXIT", "INSTRUMENT", "TOKENS IN/OUT", "COST"]
+            lines.append(Render.table(headers + (slurm ? ["SLURM"] : []), rows))
         }
         let failing = status.sheets.filter { $0.status == .failed || ($0.error != nil && $0.status != .completed) }
         for sheet in failing.suffix(3) {

@@ -41,6 +41,10 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
     public var processGroups: [Int32]?
     /// How many `on_success` run_job hooks led to this job (0: submitted by someone).
     public var chainDepth: Int?
+    /// Tokens and cost of every attempt of the job.
+    public var usage: TokenUsage?
+    /// The git worktree the job's sheets run in (`isolation:`).
+    public var worktree: WorktreeState?
 
     public init(
         jobID: String, name: String, kind: String = "score", status: JobStatus = .pending, configHash: String,
@@ -88,6 +92,7 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
         case moduleCheckpoint = "module_checkpoint"
         case processGroups = "process_groups"
         case chainDepth = "chain_depth"
+        case usage, worktree
     }
 }
 
@@ -111,6 +116,18 @@ public struct SheetState: Codable, Sendable, Equatable {
     public var skippedByRule: Bool?
     /// The Slurm job of the latest attempt, when the sheet runs on Slurm.
     public var slurm: SlurmAttemptRecord?
+    /// The instrument (and model) of the last attempt: the sheet's own, or a fallback.
+    public var instrument: String?
+    public var model: String?
+    /// Tokens and cost of all the sheet's attempts.
+    public var usage: TokenUsage?
+    /// The last attempts (at most `maxAttemptLog`), with their instrument, tokens and cost.
+    public var attemptLog: [AttemptRecord]?
+    public var completionAttempts: Int?
+    /// Rate-limit waits in a row (reset by an attempt that is not rate limited).
+    public var rateLimitWaits: Int?
+    /// Attempts kept in `attemptLog`.
+    public static let maxAttemptLog = 20
 
     public init(number: Int, status: SheetStatus = .pending) {
         self.number = number
@@ -128,6 +145,10 @@ public struct SheetState: Codable, Sendable, Equatable {
         case stderrTail = "stderr_tail"
         case processGroup = "process_group"
         case skippedByRule = "skipped_by_rule"
+        case instrument, model, usage
+        case attemptLog = "attempt_log"
+        case completionAttempts = "completion_attempts"
+        case rateLimitWaits = "rate_limit_waits"
     }
 }
 

@@ -43,6 +43,10 @@ public struct ConductorStatusResult: Codable, Sendable, Equatable {
     public var problems: [String]?
     /// Whether Slurm's `sbatch` is on the conductor's PATH and its cluster answers.
     public var slurm: SlurmReachability?
+    /// Instruments held back by a rate limit, for every job; absent when there is none.
+    public var rateLimits: [InstrumentRateLimit]?
+    /// Models with sheets running or waiting under their `max_concurrent`.
+    public var modelSlots: [ModelSlotUsage]?
 
     public init(
         pid: Int32, version: String, uptimeSeconds: Double, uptime: String, rssBytes: Int, home: String,
@@ -74,6 +78,8 @@ public struct ConductorStatusResult: Codable, Sendable, Equatable {
         case recoveredJobs = "recovered_jobs"
         case maxConcurrentJobs = "max_concurrent_jobs"
         case httpURL = "http_url"
+        case rateLimits = "rate_limits"
+        case modelSlots = "model_slots"
     }
 }
 

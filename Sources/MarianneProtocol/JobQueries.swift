@@ -119,6 +119,18 @@ public struct SheetSummary: Codable, Sendable, Equatable {
     public var slurmState: String?
     /// Why a pending Slurm job waits (`Resources`, `Priority`, ...).
     public var slurmReason: String?
+    /// The instrument and model of the last attempt (a fallback when one took over).
+    public var instrument: String?
+    public var model: String?
+    /// Tokens and US dollars of all the sheet's attempts.
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var costUSD: Double?
+    /// The end of the sheet's output: what its instrument answered (the whole answer is in
+    /// the attempt's `.result` file).
+    public var output: String?
+    /// The attempts, newest last, each with its instrument, tokens and cost.
+    public var attemptLog: [SheetAttemptSummary]?
 
     public init(
         number: Int, status: SheetStatus, attempts: Int, startedAt: Date?, finishedAt: Date?, exitCode: Int32?, signal: Int32?,
@@ -149,6 +161,42 @@ public struct SheetSummary: Codable, Sendable, Equatable {
         case slurmJobID = "slurm_job_id"
         case slurmState = "slurm_state"
         case slurmReason = "slurm_reason"
+        case instrument, model, output
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+        case costUSD = "cost_usd"
+        case attemptLog = "attempts_log"
+    }
+}
+
+/// One attempt of a sheet in `job.status`.
+public struct SheetAttemptSummary: Codable, Sendable, Equatable {
+    public var attempt: Int
+    public var instrument: String
+    public var model: String?
+    public var outcome: String
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var costUSD: Double
+    public var durationSeconds: Double
+
+    public init(attempt: Int, instrument: String, model: String?, outcome: String, inputTokens: Int, outputTokens: Int, costUSD: Double, durationSeconds: Double) {
+        self.attempt = attempt
+        self.instrument = instrument
+        self.model = model
+        self.outcome = outcome
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.costUSD = costUSD
+        self.durationSeconds = durationSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case attempt, instrument, model, outcome
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+        case costUSD = "cost_usd"
+        case durationSeconds = "duration_seconds"
     }
 }
 
@@ -158,6 +206,10 @@ public struct JobStatusResult: Codable, Sendable, Equatable {
     public var sheets: [SheetSummary]
     public var elapsedSeconds: Double?
     public var maxDurationSeconds: Double?
+    /// Tokens and US dollars of every attempt of the job.
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var costUSD: Double?
 
     public init(job: JobSummary, sheets: [SheetSummary], elapsedSeconds: Double?, maxDurationSeconds: Double?) {
         self.job = job
@@ -170,6 +222,9 @@ public struct JobStatusResult: Codable, Sendable, Equatable {
         case job, sheets
         case elapsedSeconds = "elapsed_seconds"
         case maxDurationSeconds = "max_duration_seconds"
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+        case costUSD = "cost_usd"
     }
 }
 

@@ -27,17 +27,23 @@ struct JobQueries: Sendable {
         if let checkpoint {
             let dependencies = await dependencies(id, row: row, checkpoint: checkpoint)
             sheets = checkpoint.sheets.map { state in
-                SheetSummary(
+                var sheet = SheetSummary(
                     number: state.number, status: state.status, attempts: state.attempts, startedAt: state.startedAt,
                     finishedAt: state.finishedAt, exitCode: state.exitCode, signal: state.signal, error: state.error,
                     stderrTail: state.stderrTail, dependencies: dependencies[state.number] ?? [],
                     slurmJobID: state.slurm?.jobID, slurmState: state.slurm?.state, slurmReason: state.slurm?.reason
                 )
+                sheet.addInstrument(state)
+                return sheet
             }
             elapsed = checkpoint.elapsedSeconds
             limit = checkpoint.maxDurationSeconds
         }
-        return JobStatusResult(job: await summary(of: row), sheets: sheets, elapsedSeconds: elapsed, maxDurationSeconds: limit)
+        var result = JobStatusResult(job: await summary(of: row), sheets: sheets, elapsedSeconds: elapsed, maxDurationSeconds: limit)
+        if let usage = checkpoint?.usage {
+            (result.inputTokens, result.outputTokens, result.costUSD) = (usage.inputTokens, usage.outputTokens, usage.costUSD)
+        }
+        return result
     }
 
     /// Sheet dependencies, parsed once per job and score version.
