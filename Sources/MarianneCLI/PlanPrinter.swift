@@ -18,7 +18,7 @@ public enum PlanPrinter {
             "job:       \(plan.jobID)",
             "score:     \(plan.name)" + (plan.path.map { " (\($0))" } ?? ""),
             "workspace: \(plan.workspace)",
-            "backend:   \(plan.backend)" + (plan.timeoutSeconds.map { ", timeout \(DurationFormatter.human($0))" } ?? ""),
+            "instrument: \(plan.instrument) (each sheet's own below)",
             "sheets:    \(plan.totalSheets)" + (plan.totalStages != plan.totalSheets ? " in \(plan.totalStages) stages" : "")
                 + (plan.maxConcurrent > 1 ? ", up to \(plan.maxConcurrent) at once" : ""),
         ]
@@ -45,7 +45,14 @@ public enum PlanPrinter {
         var lines = [header]
         if let name = sheet.movementName { lines.append("  movement \(sheet.movement): \(name)") }
         if let description = sheet.description { lines.append("  description: \(description)") }
-        lines.append("  instrument: \(sheet.instrument)" + (sheet.instrumentAlias.map { " (as \($0))" } ?? ""))
+        var instrument = "  instrument: \(sheet.instrument)" + (sheet.instrumentAlias.map { " (as \($0))" } ?? "")
+        if let model = sheet.model { instrument += ", model \(model)" }
+        if let timeout = sheet.timeoutSeconds { instrument += ", timeout \(DurationFormatter.human(timeout))" }
+        if !sheet.fallbacks.isEmpty { instrument += ", then " + sheet.fallbacks.joined(separator: ", ") }
+        lines.append(instrument)
+        if let command = sheet.command {
+            lines.append("  runs: " + command.map { $0 == "<prompt>" ? $0 : ShellQuote.quote($0) }.joined(separator: " ") + (sheet.promptOnStdin == true ? " < prompt" : ""))
+        }
         if let skip = sheet.skipWhen { lines.append("  skipped when: \(skip)") }
         if let command = sheet.skipWhenCommand {
             lines.append("  skipped when this exits 0: \(command.command.text)" + (command.description.map { " (\($0))" } ?? ""))

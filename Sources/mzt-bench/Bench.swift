@@ -32,7 +32,7 @@ final class Bench {
 
     func score(_ name: String, sheets: Int) -> String {
         let path = "\(root)/\(name).yaml"
-        let yaml = "name: \(name)\nworkspace: ./ws-\(name)\nsheet: {size: 1, total_items: \(sheets)}\nprompt: {template: \"true\"}\n"
+        let yaml = "name: \(name)\nworkspace: ./ws-\(name)\nsheet: {size: 1, total_items: \(sheets)}\nprompt: {template: \"true\"}\nbackend: {type: command}\n"
         try? yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

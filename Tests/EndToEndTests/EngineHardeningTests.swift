@@ -15,6 +15,7 @@ struct EngineHardeningTests {
             sheet: {size: 1, total_items: 2}
             prompt:
               template: "setsid sleep 300 > /dev/null 2>&1 < /dev/null & echo $! > escaped-{{ sheet_num }}.pid; if [ {{ sheet_num }} = 2 ]; then sleep 300; fi"
+            backend: {type: command}
             """)
         let ws = fx.workspace("escape-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -38,6 +39,7 @@ struct EngineHardeningTests {
             workspace: ./frozen-ws
             prompt:
               template: "trap '' HUP; echo $$ >> starts.txt; while [ ! -e gate ]; do sleep 0.05; done"
+            backend: {type: command}
             """)
         let ws = fx.workspace("frozen-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -126,6 +128,7 @@ struct EngineHardeningTests {
             name: crashy
             workspace: ./crashy-ws
             prompt: {template: "echo run >> runs.txt; sleep 300"}
+            backend: {type: command}
             """)
         let ws = fx.workspace("crashy-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -157,6 +160,7 @@ struct EngineHardeningTests {
             workspace: ./shared-ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "while [ ! -e gate ]; do sleep 0.05; done; echo honest > result.txt"}
+            backend: {type: command}
             """)
         let submitted = try await fx.mzt("submit", path)
         #expect(submitted.exitCode == 0, "\(submitted.stderr)")
@@ -174,7 +178,7 @@ struct EngineHardeningTests {
         let pwned = fx.dir.file("pwned")
         let checkpoint = try fx.checkpoint("victim", workspace: ws)
         var forged = checkpoint
-        forged.configSnapshot = "name: victim\nworkspace: ./shared-ws\nprompt: {template: \"touch \(pwned)\"}\n"
+        forged.configSnapshot = "name: victim\nworkspace: ./shared-ws\nprompt: {template: \"touch \(pwned)\"}\nbackend: {type: command}\n"
         forged.sheets = forged.sheets.map { var sheet = $0; sheet.status = .pending; return sheet }
         let forgedJSON = fx.dir.file("forged.json")
         try JSONEncoder.wire.encode(forged).write(to: URL(fileURLWithPath: forgedJSON))

@@ -13,6 +13,7 @@ struct JobControlTests {
             sheet: {size: 1, total_items: 4}
             prompt:
               template: "echo {{ sheet_num }} >> ran.txt; while [ ! -e gate-{{ sheet_num }} ]; do sleep 0.05; done"
+            backend: {type: command}
             """)
     }
 
@@ -82,6 +83,7 @@ struct JobControlTests {
             workspace: ./\(name)-ws
             prompt:
               template: "bash -c 'trap \\"\\" TERM; sleep 1000' & echo $! > child.pid; sleep 1000 & echo $! > sleep.pid; wait"
+            backend: {type: command}
             """)
     }
 
@@ -124,6 +126,7 @@ struct JobControlTests {
             workspace: ./limited-ws
             max_duration: 1s
             prompt: {template: "sleep 1000"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         #expect(try await fx.mzt("wait", "limited", "--timeout", "20").exitCode == 1)
@@ -140,6 +143,7 @@ struct JobControlTests {
             name: flagged
             workspace: ./flagged-ws
             prompt: {template: "sleep 1000"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--max-duration", "1s").exitCode == 0)
         try await fx.waitForStatus("flagged") { $0.job.status == .stopped }
@@ -155,6 +159,7 @@ struct JobControlTests {
             name: done
             workspace: ./done-ws
             prompt: {template: "true"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         for action in ["pause", "cancel"] {
@@ -203,6 +208,7 @@ struct CancelDuringBackoffTests {
             workspace: ./patient-ws
             prompt: {template: "echo try >> tries.txt; false"}
             retry: {max_retries: 3, base_delay_seconds: 60, max_delay_seconds: 60}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForFile(fx.workspace("patient-ws") + "/tries.txt")

@@ -16,6 +16,7 @@ struct JobEngineTests {
             validations:
               - {type: file_exists, path: "{workspace}/part-{sheet_num}.txt"}
               - {type: content_contains, path: "{workspace}/part-{sheet_num}.txt", pattern: part}
+            backend: {type: command}
             """)
         let submit = try await fx.mzt("submit", path)
         #expect(submit.exitCode == 0, "\(submit.stderr)")
@@ -50,6 +51,7 @@ struct JobEngineTests {
             parallel: {max_concurrent: 2}
             prompt:
               template: "date +%s.%N > start-{{ sheet_num }}; sleep 0.6; date +%s.%N > end-{{ sheet_num }}"
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         #expect(try await fx.mzt("wait", "dag", "--timeout", "30").exitCode == 0)
@@ -74,6 +76,7 @@ struct JobEngineTests {
             validations:
               - {type: file_exists, path: "{workspace}/never-{sheet_num}.txt"}
             retry: {max_retries: 2, base_delay_seconds: 0.3, exponential_base: 2}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         let wait = try await fx.mzt("wait", "flaky", "--timeout", "30")
@@ -119,11 +122,13 @@ struct JobEngineTests {
             name: first
             workspace: ./q-ws
             prompt: {template: "while [ ! -e \(gate) ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         let second = try fx.score("second", """
             name: second
             workspace: ./q-ws
             prompt: {template: "echo second > second.txt"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", first).exitCode == 0)
         try await fx.waitForStatus("first") { $0.job.status == .running }
@@ -143,9 +148,10 @@ struct JobEngineTests {
         let fake = bin.file("claude")
         try """
             #!/bin/bash
-            # First call: rate limited. Later calls: write the prompt.
+            # First call: rate limited. Later calls: keep the arguments and the prompt (stdin).
             if [ ! -e calls ]; then echo 1 > calls; echo "Error: rate limit exceeded, try later" >&2; exit 1; fi
-            echo "args: $*" > agent-output.txt
+            echo "args: $*" > agent-args.txt
+            cat > agent-output.txt
             """.write(toFile: fake, atomically: true, encoding: .utf8)
         chmod(fake, 0o755)
         // The conductor finds `claude` on its PATH, like a user's would.
@@ -163,8 +169,9 @@ struct JobEngineTests {
         let wait = try await fx.mzt("wait", "agent", "--timeout", "30")
         let shown = try await fx.mzt("status", "agent").stdout
         #expect(wait.exitCode == 0, "\(shown)")
-        let output = try String(contentsOfFile: fx.workspace("agent-ws") + "/agent-output.txt", encoding: .utf8)
-        #expect(output.contains("--model test -p Review sheet 1"))
+        let arguments = try String(contentsOfFile: fx.workspace("agent-ws") + "/agent-args.txt", encoding: .utf8)
+        #expect(arguments.contains("-p - --strict-mcp-config"), "the prompt goes through stdin")
+        #expect(arguments.hasSuffix("--model test\n"), "backend.cli_args come last")
         // No retries were configured: the rate-limited attempt did not spend one.
         #expect(try await fx.status("agent").sheets.first?.attempts == 2)
     }
@@ -182,6 +189,7 @@ struct JobEngineTests {
             sheet: {size: 1, total_items: two}
             prompt: {template: "echo {{ nope }}"}
             colour: red
+            backend: {type: command}
             """)
         let submit = try await fx.mzt("submit", bad)
         #expect(submit.exitCode == 65)
@@ -196,6 +204,7 @@ struct JobEngineTests {
             name: again
             workspace: ./again-ws
             prompt: {template: "echo run >> runs.txt; while [ ! -e \(gate) ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         let refused = try await fx.mzt("submit", path)

@@ -18,6 +18,7 @@ struct LogsAndModulesTests {
             workspace: ./logged-ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "true"}
+            backend: {type: command}
             """)
         let follow = try await fx.mzt("submit", path, "--follow")
         #expect(follow.exitCode == 0, "\(follow.stderr)")
@@ -43,6 +44,7 @@ struct LogsAndModulesTests {
             workspace: ./gappy-ws
             sheet: {size: 1, total_items: 6}
             prompt: {template: "if [ {{ sheet_num }} = 3 ]; then while [ ! -e \(gate) ]; do sleep 0.05; done; fi"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         let first = try RawClient(path: fx.conductor.socketPath)
@@ -247,6 +249,7 @@ struct FollowReconnectTests {
             workspace: ./steady-ws
             sheet: {size: 1, total_items: 3}
             prompt: {template: "if [ {{ sheet_num }} = 2 ]; then while [ ! -e \(gate) ]; do sleep 0.05; done; fi"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("steady") { $0.sheets.count == 3 && $0.sheets[1].status == .running }

@@ -44,6 +44,7 @@ struct MarianneScoreTests {
               - {type: file_exists, path: "{workspace}/only-first.txt", sheet: 1}
               - {type: content_regex, path: "{workspace}/out-{sheet_num}.txt", pattern: "^[23]$", condition: "sheet_num >= 2"}
               - {type: command_succeeds, command: "test {sheet_num} -ne 3", condition: "sheet_num < 3"}
+            backend: {type: command}
             """)
         // The rule for sheet 1 would fail on sheets 2 and 3 (the file is removed after sheet 1).
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
@@ -63,6 +64,7 @@ struct MarianneScoreTests {
             prompt:
               template: |
                 {% if sheet_num == 1 %}echo baton-{{ job_id }}{% else %}echo {{ previous_outputs[sheet_num - 1] | trim | quote }}-{{ sheet_num }} | tee got-{{ sheet_num }}.txt{% endif %}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         let ws = fx.workspace("relay-ws")
@@ -83,6 +85,7 @@ struct MarianneScoreTests {
               skip_when:
                 3: "sheets[1].status == 'completed' and sheets[1].exit_code == 0"
             prompt: {template: "echo {{ sheet_num }} >> ran.txt; touch skip-two"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         let ws = fx.workspace("skippy-ws")
@@ -96,8 +99,8 @@ struct MarianneScoreTests {
     @Test func aPreludeFileIsInjectedIntoAnAgentsPrompt() async throws {
         let fx = try await JobFixture()
         let agent = fx.dir.file("fake-agent")
-        // Like `claude -p PROMPT`: keeps the prompt it was given.
-        try "#!/bin/bash\nwhile [ $# -gt 0 ]; do if [ \"$1\" = -p ]; then printf '%s' \"$2\" > \"$MZT_WORKSPACE/prompt-$MZT_SHEET_NUM.txt\"; shift; fi; shift; done\necho done\n"
+        // Like `claude -p -`: keeps the prompt it reads on stdin.
+        try "#!/bin/bash\ncat > \"$MZT_WORKSPACE/prompt-$MZT_SHEET_NUM.txt\"\necho done\n"
             .write(toFile: agent, atomically: true, encoding: .utf8)
         chmod(agent, 0o755)
         try "The house style: short sentences.\n".write(toFile: fx.dir.file("style.md"), atomically: true, encoding: .utf8)
@@ -128,6 +131,7 @@ struct MarianneScoreTests {
             name: up
             workspace: ../up-ws
             prompt: {template: "echo here > where.txt"}
+            backend: {type: command}
             """.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         #expect(JobFixture.lines(fx.dir.file("up-ws") + "/where.txt") == ["here"])
@@ -139,6 +143,7 @@ struct MarianneScoreTests {
             name: second
             workspace: ./chain-ws
             prompt: {template: "echo second >> order.txt"}
+            backend: {type: command}
             """)
         // A score chaining itself: concert stops it at its depth.
         let first = try fx.score("first", """
@@ -149,6 +154,7 @@ struct MarianneScoreTests {
             on_success:
               - {type: run_job, job_path: second.yaml, detached: true}
               - {type: run_job, job_path: first.yaml, fresh: true}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", first).exitCode == 0)
         let ws = fx.workspace("chain-ws")

@@ -17,6 +17,7 @@ struct MoreJobTests {
             validations:
               - {type: file_exists, path: "{workspace}/fixed"}
             retry: {max_retries: 1, base_delay_seconds: 0.1}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--self-healing", "--wait").exitCode == 0)
         let context = try String(contentsOfFile: fx.workspace("heal-ws") + "/context.txt", encoding: .utf8)
@@ -34,6 +35,7 @@ struct MoreJobTests {
             workspace: ./later-ws
             sheet: {size: 1, total_items: 4}
             prompt: {template: "echo {{ sheet_num }} >> ran.txt"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--start-sheet", "3", "--wait").exitCode == 0)
         #expect(JobFixture.lines(fx.workspace("later-ws") + "/ran.txt") == ["3", "4"])
@@ -43,14 +45,14 @@ struct MoreJobTests {
     @Test func aScoreFromStandardInputRuns() async throws {
         let fx = try await JobFixture()
         let ws = fx.workspace("stdin-ws")
-        let result = try await fx.conductor.run(["submit", "-", "--wait"], stdin: "name: piped\nworkspace: \(ws)\nprompt: {template: \"echo piped > out.txt\"}\n")
+        let result = try await fx.conductor.run(["submit", "-", "--wait"], stdin: "name: piped\nworkspace: \(ws)\nprompt: {template: \"echo piped > out.txt\"}\nbackend: {type: command}\n")
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: ws + "/out.txt"))
     }
 
     @Test func onSuccessHooksRunACommandAndAnotherJob() async throws {
         let fx = try await JobFixture()
-        try fx.score("next", "name: next\nworkspace: ./next-ws\nprompt: {template: \"echo next > next.txt\"}\n")
+        try fx.score("next", "name: next\nworkspace: ./next-ws\nprompt: {template: \"echo next > next.txt\"}\nbackend: {type: command}\n")
         let path = try fx.score("first", """
             name: first
             workspace: ./first-ws
@@ -58,6 +60,7 @@ struct MoreJobTests {
             on_success:
               - run_command: "echo done > hook.txt"
               - run_job: next.yaml
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         try await fx.waitForFile(fx.workspace("first-ws") + "/hook.txt")
@@ -67,8 +70,8 @@ struct MoreJobTests {
 
     @Test func listFiltersPagesAndClears() async throws {
         let fx = try await JobFixture()
-        let ok = try fx.score("okjob", "name: okjob\nworkspace: ./ok-ws\nprompt: {template: \"true\"}\n")
-        let bad = try fx.score("badjob", "name: badjob\nworkspace: ./bad-ws\nprompt: {template: \"false\"}\n")
+        let ok = try fx.score("okjob", "name: okjob\nworkspace: ./ok-ws\nprompt: {template: \"true\"}\nbackend: {type: command}\n")
+        let bad = try fx.score("badjob", "name: badjob\nworkspace: ./bad-ws\nprompt: {template: \"false\"}\nbackend: {type: command}\n")
         for i in 1...3 { #expect(try await fx.mzt("submit", ok, "--id", "ok-\(i)", "--wait").exitCode == 0) }
         #expect(try await fx.mzt("submit", bad, "--wait").exitCode == 1)
         let failed = try await fx.mzt("list", "--status", "failed")
@@ -92,6 +95,7 @@ struct MoreJobTests {
             name: frozen
             workspace: ./frozen-ws
             prompt: {template: "echo $$ > pid; while [ ! -e gate ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         let ws = fx.workspace("frozen-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -107,15 +111,15 @@ struct MoreJobTests {
 
     @Test func resumeWithReloadReadsTheChangedScore() async throws {
         let fx = try await JobFixture()
-        let path = try fx.score("reload", "name: reload\nworkspace: ./reload-ws\nprompt: {template: \"false\"}\n")
+        let path = try fx.score("reload", "name: reload\nworkspace: ./reload-ws\nprompt: {template: \"false\"}\nbackend: {type: command}\n")
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 1)
-        try "name: reload\nworkspace: ./reload-ws\nprompt: {template: \"{{ broken\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "name: reload\nworkspace: ./reload-ws\nprompt: {template: \"{{ broken\"}\nbackend: {type: command}\n".write(toFile: path, atomically: true, encoding: .utf8)
         let refused = try await fx.mzt("resume", "reload", "--reload")
         #expect(refused.exitCode == 65)
         #expect(refused.stderr.contains("V008"))
         #expect(try await fx.mzt("resume", "reload").exitCode == 0)
         #expect(try await fx.mzt("wait", "reload").exitCode == 1)
-        try "name: reload\nworkspace: ./reload-ws\nprompt: {template: \"echo fixed > fixed.txt\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "name: reload\nworkspace: ./reload-ws\nprompt: {template: \"echo fixed > fixed.txt\"}\nbackend: {type: command}\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try await fx.mzt("resume", "reload", "--reload").exitCode == 0)
         #expect(try await fx.mzt("wait", "reload").exitCode == 0)
         #expect(FileManager.default.fileExists(atPath: fx.workspace("reload-ws") + "/fixed.txt"))
@@ -141,7 +145,7 @@ struct MoreJobTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("broken.yaml")
-        try "name: broken\nworkspace: ./w\nsheet: {size: 0}\nprompt: {template: \"{{ x }}\"}\nretyr: 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "name: broken\nworkspace: ./w\nsheet: {size: 0}\nprompt: {template: \"{{ x }}\"}\nretyr: 1\nbackend: {type: command}\n".write(toFile: path, atomically: true, encoding: .utf8)
         let result = try await TestConductor.run(TestConductor.binary, ["validate", path])
         #expect(result.exitCode == 65)
         #expect(result.stderr.contains("broken.yaml:3:"))
@@ -164,7 +168,7 @@ struct MoreJobTests {
     @Test func stopAsksOnATerminalWhenJobsRun() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
         let fx = try await JobFixture()
-        let path = try fx.score("busy", "name: busy\nworkspace: ./busy-ws\nprompt: {template: \"sleep 30\"}\n")
+        let path = try fx.score("busy", "name: busy\nworkspace: ./busy-ws\nprompt: {template: \"sleep 30\"}\nbackend: {type: command}\n")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("busy") { $0.job.status == .running }
         let answer = try await TestConductor.run(
@@ -187,9 +191,9 @@ enum ProcFSReader {
 struct CleanupTests {
     @Test func finishedJobsOlderThanTheCleanupAgeLeaveTheRegistry() async throws {
         let fx = try await JobFixture(settings: "cleanup_age: 1s\n")
-        let path = try fx.score("brief", "name: brief\nworkspace: ./brief-ws\nprompt: {template: \"true\"}\n")
+        let path = try fx.score("brief", "name: brief\nworkspace: ./brief-ws\nprompt: {template: \"true\"}\nbackend: {type: command}\n")
         let gate = fx.dir.file("gate")
-        let held = try fx.score("held", "name: held\nworkspace: ./held-ws\nprompt: {template: \"while [ ! -e \(gate) ]; do sleep 0.05; done\"}\n")
+        let held = try fx.score("held", "name: held\nworkspace: ./held-ws\nprompt: {template: \"while [ ! -e \(gate) ]; do sleep 0.05; done\"}\nbackend: {type: command}\n")
         #expect(try await fx.mzt("submit", held).exitCode == 0)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         try await fx.conductor.waitUntil(timeout: 15) { try await fx.mzt("status", "brief").exitCode == 1 }
@@ -209,6 +213,7 @@ struct StatusWatchTests {
             workspace: ./watched-ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "while [ ! -e \(gate) ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("watched") { $0.job.status == .running }

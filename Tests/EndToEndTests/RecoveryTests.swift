@@ -13,6 +13,7 @@ struct RecoveryTests {
             sheet: {size: 1, total_items: 3}
             prompt:
               template: "echo {{ sheet_num }} >> ran.txt; if [ {{ sheet_num }} = 2 ] && [ ! -e second-run ]; then touch second-run; sleep 1000 & echo $! > leftover.pid; wait; fi"
+            backend: {type: command}
             """)
         let ws = fx.workspace("survivor-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -37,6 +38,7 @@ struct RecoveryTests {
             workspace: ./held-ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "echo {{ sheet_num }} >> ran.txt; while [ ! -e gate ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         let ws = fx.workspace("held-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -59,6 +61,7 @@ struct RecoveryTests {
                 name: \(name)
                 workspace: ./\(name)-ws
                 prompt: {template: "echo $$ > started; while [ ! -e gate ]; do sleep 0.05; done"}
+                backend: {type: command}
                 """)
             #expect(try await fx.mzt("submit", path).exitCode == 0)
             try await fx.waitForFile(fx.workspace("\(name)-ws") + "/started", lines: 1)
@@ -85,6 +88,7 @@ struct RecoveryTests {
             workspace: ./longrun-ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "echo {{ sheet_num }} >> ran.txt; while [ ! -e gate ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         let ws = fx.workspace("longrun-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)

@@ -24,6 +24,7 @@ struct ChaosTests {
             workspace: ./chaos-ws
             sheet: {size: 1, total_items: \(sheets)}
             prompt: {template: "echo {{ sheet_num }} >> ran.txt; sleep 0.02"}
+            backend: {type: command}
             """)
         let ws = fx.workspace("chaos-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -155,7 +156,7 @@ struct FaultTests {
             let fx = try await JobFixture()
             let file = fx.dir.file("plain-file")
             FileManager.default.createFile(atPath: file, contents: nil)
-            let path = try fx.score("blocked", "name: blocked\nworkspace: \(file)/ws\nprompt: {template: \"true\"}\n")
+            let path = try fx.score("blocked", "name: blocked\nworkspace: \(file)/ws\nprompt: {template: \"true\"}\nbackend: {type: command}\n")
             let result = try await fx.mzt("submit", path)
             #expect(result.exitCode == 66)
             #expect(result.stderr.contains("cannot be created"))
@@ -172,8 +173,9 @@ struct FaultTests {
             workspace: ./doomed-ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "while [ ! -e \(gate) ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
-        let healthy = try fx.score("fine", "name: fine\nworkspace: ./fine-ws\nprompt: {template: \"while [ ! -e \(gate) ]; do sleep 0.05; done\"}\n")
+        let healthy = try fx.score("fine", "name: fine\nworkspace: ./fine-ws\nprompt: {template: \"while [ ! -e \(gate) ]; do sleep 0.05; done\"}\nbackend: {type: command}\n")
         #expect(try await fx.mzt("submit", doomed).exitCode == 0)
         #expect(try await fx.mzt("submit", healthy).exitCode == 0)
         try await fx.waitForStatus("doomed") { $0.job.status == .running }
@@ -192,6 +194,7 @@ struct FaultTests {
             workspace: ./deleted-ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "while [ ! -e \(gate) ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("deleted") { $0.job.status == .running }
@@ -222,7 +225,7 @@ struct FaultTests {
 struct SecurityTests {
     @Test func configPathTricksAreRefusedAndWorkspacesResolveAsInMarianne() async throws {
         let fx = try await JobFixture()
-        let path = try fx.score("tricky", "name: tricky\nworkspace: ./ws\nprompt: {template: \"true\"}\n")
+        let path = try fx.score("tricky", "name: tricky\nworkspace: ./ws\nprompt: {template: \"true\"}\nbackend: {type: command}\n")
         let client = fx.conductor.client
         let dotted = fx.dir.path + "/sub/../tricky.yaml"
         await #expect(throws: (any Error).self) {
@@ -232,14 +235,14 @@ struct SecurityTests {
         let folder = fx.dir.file("scores")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let up = folder + "/up.yaml"
-        try "name: up\nworkspace: ../up-ws\nprompt: {template: \"true\"}\n".write(toFile: up, atomically: true, encoding: .utf8)
+        try "name: up\nworkspace: ../up-ws\nprompt: {template: \"true\"}\nbackend: {type: command}\n".write(toFile: up, atomically: true, encoding: .utf8)
         #expect(try await fx.mzt("submit", up, "--wait").exitCode == 0)
         #expect(try await fx.status("up").job.workspace == RealPath.resolve(fx.workspace("up-ws")))
         // A symlinked workspace is resolved to its target, as Marianne resolves it.
         let target = fx.dir.file("real-ws")
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         symlink(target, fx.dir.file("link-ws"))
-        let linked = try fx.score("linked", "name: linked\nworkspace: ./link-ws\nprompt: {template: \"true\"}\n")
+        let linked = try fx.score("linked", "name: linked\nworkspace: ./link-ws\nprompt: {template: \"true\"}\nbackend: {type: command}\n")
         #expect(try await fx.mzt("submit", linked, "--wait").exitCode == 0)
         #expect(try await fx.status("linked").job.workspace == RealPath.resolve(target))
         _ = path
@@ -255,6 +258,7 @@ struct SecurityTests {
             prompt: {template: "echo ok > out.txt"}
             validations:
               - {type: command_succeeds, command: "test -s {workspace}/out.txt"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         #expect(FileManager.default.fileExists(atPath: dir + "/out.txt"))

@@ -24,7 +24,12 @@ struct ScorePlanCommandTests {
         let plan = try JSONDecoder().decode(ScorePlan.self, from: Data(json.stdout.utf8))
         let workspace = RealPath.resolve(fx.dir.path + "/../planned-ws")
         #expect(plan.totalSheets == 3 && plan.workspace == workspace)
-        #expect(plan.sheets[1].prompt?.hasPrefix("Draft 2 of 2\nline") == true)
+        // claude-code gets Marianne's assembled prompt: preamble, template, Success Requirements.
+        let prompt = plan.sheets[1].prompt ?? ""
+        #expect(prompt.hasPrefix("<marianne-preamble>\n") && prompt.contains("You are sheet 2 of 3"))
+        #expect(prompt.contains("</marianne-preamble>\n\nDraft 2 of 2\nline"))
+        #expect(prompt.contains("## Success Requirements") && prompt.contains("Create file: `\(workspace)/draft-2.md`"))
+        #expect(!prompt.contains("final.md"), "a rule for another sheet is not listed")
         #expect(plan.sheets[1].validations[0].path == workspace + "/draft-2.md")
         #expect(plan.sheets.map { $0.validations[1].applies } == [false, false, true])
         let human = try await fx.mzt("submit", path, "--dry-run")
@@ -37,7 +42,7 @@ struct ScorePlanCommandTests {
 
     @Test func runWithAScoreFileSubmitsIt() async throws {
         let fx = try await JobFixture()
-        let path = try fx.score("ran", "name: ran\nworkspace: ./ran-ws\nprompt: {template: \"echo ran > out.txt\"}\n")
+        let path = try fx.score("ran", "name: ran\nworkspace: ./ran-ws\nprompt: {template: \"echo ran > out.txt\"}\nbackend: {type: command}\n")
         let result = try await fx.mzt("run", path, "--follow")
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: fx.workspace("ran-ws") + "/out.txt"))
@@ -49,11 +54,11 @@ struct ScorePlanCommandTests {
 
     @Test func aScoreWhoseInstrumentCannotRunHereIsRefusedButPlanned() async throws {
         let fx = try await JobFixture()
-        let path = try fx.score("gem", "name: gem\nworkspace: ./gem-ws\ninstrument: gemini-cli\nprompt: {template: \"hello\"}\n")
+        let path = try fx.score("hal", "name: hal\nworkspace: ./hal-ws\ninstrument: hal-9000\nprompt: {template: \"hello\"}\n")
         let refused = try await fx.mzt("submit", path)
         #expect(refused.exitCode == 65)
-        #expect(refused.stderr.contains("gemini-cli does not run here"))
-        #expect(try await fx.mzt("submit", path, "--dry-run").stdout.contains("cannot run: instrument gemini-cli"))
+        #expect(refused.stderr.contains("unknown instrument hal-9000"))
+        #expect(try await fx.mzt("submit", path, "--dry-run").stdout.contains("cannot run: sheet 1 plays unknown instrument hal-9000"))
         #expect(try await fx.mzt("validate", path).exitCode == 0)
     }
 }

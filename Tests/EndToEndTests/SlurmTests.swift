@@ -27,6 +27,7 @@ struct SlurmTests {
             workspace: ./trio-ws
             sheet: {size: 1, total_items: 3}
             prompt: {template: "echo $SLURM_JOB_ID > job-{{ sheet_num }}.txt"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         let status = try await fx.status("trio")
@@ -62,6 +63,7 @@ struct SlurmTests {
                   for i in $(seq 600); do [ "$(ls started-* | wc -l)" -ge 3 ] && exit 0; sleep 0.05; done
                   exit 9
                 fi
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         let status = try await fx.status("fan")
@@ -81,6 +83,7 @@ struct SlurmTests {
             workspace: ./flaky-ws
             retry: {max_retries: 2, base_delay_seconds: 0.1}
             prompt: {template: "echo $SLURM_JOB_ID >> ids.txt; [ -e once ] || { touch once; echo broken >&2; exit 3; }"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         let status = try await fx.status("flaky")
@@ -99,6 +102,7 @@ struct SlurmTests {
             name: spinner
             workspace: ./spinner-ws
             prompt: {template: "trap '' TERM; while true; do sleep 0.1; done"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("spinner", timeout: 60) { $0.sheets.first?.slurmState == "RUNNING" }
@@ -117,6 +121,7 @@ struct SlurmTests {
             workspace: ./later-ws
             executor: {extra_args: ["--begin=now+1hour"]}
             prompt: {template: "touch ran"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("later", timeout: 60) { $0.sheets.first?.slurmReason == "BeginTime" }
@@ -140,6 +145,7 @@ struct SlurmTests {
             workspace: ./survivor-ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "echo $SLURM_JOB_ID >> ran-{{ sheet_num }}.txt; while [ ! -e gate ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         let ws = fx.workspace("survivor-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -169,6 +175,7 @@ struct SlurmTests {
             name: calm
             workspace: ./calm-ws
             prompt: {template: "echo $SLURM_JOB_ID >> ran.txt; while [ ! -e gate ]; do sleep 0.05; done"}
+            backend: {type: command}
             """)
         let ws = fx.workspace("calm-ws")
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -189,6 +196,7 @@ struct SlurmTests {
             workspace: ./bounded-ws
             max_duration: 4s
             prompt: {template: "touch started; while true; do sleep 0.1; done"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("bounded", timeout: 60) { $0.job.status == .stopped }
@@ -205,6 +213,7 @@ struct SlurmTests {
             workspace: ./slow-ws
             backend: {timeout_seconds: 2}
             prompt: {template: "while true; do sleep 0.1; done"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("slow", timeout: 60) { $0.job.status == .failed }
@@ -220,6 +229,7 @@ struct SlurmTests {
             name: ticker
             workspace: ./ticker-ws
             prompt: {template: "for i in $(seq 1000); do echo $i >> ticks; [ -e gate ] && exit 0; sleep 0.05; done; exit 4"}
+            backend: {type: command}
             """)
         let ticks = fx.workspace("ticker-ws") + "/ticks"
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -242,6 +252,7 @@ struct SlurmTests {
             workspace: ./talker-ws
             backend: {stream_output: true}
             prompt: {template: "for i in 1 2 3; do echo line $i; done; echo oops >&2"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         let logs = try await fx.mzt("logs", "talker")
@@ -262,6 +273,7 @@ struct SlurmTests {
               4: {executor: local}
             sheet: {size: 1, total_items: 4, per_sheet_executors: {3: local}}
             prompt: {template: "echo ${SLURM_JOB_ID:-here} > where-{{ sheet_num }}.txt"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         let status = try await fx.status("mixed")
@@ -291,6 +303,7 @@ struct SlurmMissingTests {
             name: nowhere
             workspace: ./nowhere-ws
             prompt: {template: "true"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("nowhere", timeout: 60) { $0.job.status == .failed }

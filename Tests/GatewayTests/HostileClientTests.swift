@@ -24,6 +24,7 @@ struct HostileClientTests {
             workspace: ./\(id)-ws
             sheet: {size: 1, total_items: 3}
             prompt: {template: "sleep 1; echo {{ sheet_num }} >> ran.txt"}
+            backend: {type: command}
             """
         let params = SubmitParams(configContent: score, id: id, baseDirectory: gateway.conductor.home)
         _ = try await gateway.conductor.client.call(RPCMethod.jobSubmit, params: params, as: SubmitResult.self)

@@ -105,7 +105,7 @@ struct RESTTests {
         let gateway = try await Gateway.start()
         defer { gateway.shutdown() }
 
-        let invalid = "name: broken\nworkspace: ./w\nprompt: {template: echo}\nbogus_key: 1\n"
+        let invalid = "name: broken\nworkspace: ./w\nprompt: {template: echo}\nbogus_key: 1\nbackend: {type: command}\n"
         let reply = try await gateway.request("POST", "/api/jobs", body: invalid)
         #expect(reply.status == 422)
         let error = try #require(try reply.json()["error"])

@@ -41,7 +41,7 @@ struct DaemonClientTests {
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         let service = JobControlService(client: DaemonClient(socketPath: dir.file("none.sock")), temporaryDirectory: tmp)
         await #expect(throws: ClientError.conductorNotRunning) {
-            _ = try await service.startJob(configContent: "name: inline\nworkspace: ./ws\nprompt: {template: 'true'}\n")
+            _ = try await service.startJob(configContent: "name: inline\nworkspace: ./ws\nprompt: {template: 'true'}\nbackend: {type: command}\n")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
     }

@@ -23,6 +23,8 @@ public final class JobScheduler: JobEngine, Sendable {
     let logReader: LogReader
     let crashNote: CrashNote
     let maintenance: Maintenance
+    /// Rate limits and model places shared by every job's sheets.
+    let board: InstrumentBoard
     private let state = SchedulerState()
     let startedAt = Date()
 
@@ -42,9 +44,10 @@ public final class JobScheduler: JobEngine, Sendable {
         let waiters = JobWaiters()
         let plans = PlanCache()
         let crashNote = CrashNote(home: environment.home.root)
+        let board = InstrumentBoard()
         let starter = JobStarter(
             store: store, log: log, catalog: catalog, events: events, killGrace: settings.killGraceSeconds, home: environment.home.root, plans: plans,
-            defaultExecutor: settings.executor
+            board: board, defaultExecutor: settings.executor
         )
         let queue = JobQueue(
             maxConcurrent: settings.maxConcurrentJobs, starter: starter, logger: environment.logger,
@@ -72,6 +75,7 @@ public final class JobScheduler: JobEngine, Sendable {
         self.waiters = waiters
         self.plans = plans
         self.crashNote = crashNote
+        self.board = board
         self.queue = queue
         self.submission = submission
         self.control = JobControl(store: store, log: log, queue: queue, waiters: waiters, killGrace: settings.killGraceSeconds, home: environment.home.root, logger: environment.logger)
@@ -125,10 +129,13 @@ public final class JobScheduler: JobEngine, Sendable {
     public func summary() async -> JobsSummary {
         var problems = state.problems
         if log.lostEntries > 0 { problems.append("\(log.lostEntries) job log entries could not be stored (is the disk full?)") }
-        return JobsSummary(
+        var summary = JobsSummary(
             jobsByStatus: (try? await registry.counts()) ?? [:], runningJobs: await queue.runningIDs,
             modules: await catalog.list().modules.map(\.id), recoveredJobs: state.recovered, problems: problems
         )
+        summary.rateLimits = await board.rateLimits()
+        summary.modelSlots = await board.slotUsage()
+        return summary
     }
 
     /// Stops accepting work and stops running jobs so that they stay resumable: their

@@ -27,6 +27,7 @@ struct JobStarter: JobStarting {
     let killGrace: Double
     let home: String
     let plans: PlanCache
+    let board: InstrumentBoard
     /// The conductor's `executor` (conductor.yaml): where sheets run unless their score says.
     var defaultExecutor: ExecutorConfig?
     var slurm: SlurmService = .shared
@@ -51,22 +52,25 @@ struct JobStarter: JobStarting {
         if let parsed = prepared?.loaded, parsed.source == snapshot, parsed.workspace == checkpoint.workspace {
             loaded = parsed
         } else {
-            loaded = try await Self.parse(snapshot: snapshot, checkpoint: checkpoint)
+            loaded = try await Self.parse(snapshot: snapshot, checkpoint: checkpoint, home: home)
         }
         plans.remember(id, loaded)
         return ScoreRunner(
             jobID: id, loaded: loaded, checkpoint: checkpoint, checkpointPath: path, killGrace: killGrace,
             environment: LeftoverProcesses.baseEnvironment(home: home), events: events,
-            executors: .of(loaded, fallback: defaultExecutor, home: home, service: slurm)
+            executors: .of(loaded, fallback: defaultExecutor, home: home, service: slurm), board: board
         )
     }
 
     /// Parses what a job runs, off the cooperative pool.
-    static func parse(snapshot: String, checkpoint: JobCheckpoint) async throws -> LoadedScore {
+    static func parse(snapshot: String, checkpoint: JobCheckpoint, home: String? = nil) async throws -> LoadedScore {
         let base = checkpoint.configPath.map { ($0 as NSString).deletingLastPathComponent } ?? checkpoint.workspace
         do {
             return try await OffPool.run {
-                try ScoreLoader.load(yaml: snapshot, baseDirectory: base, path: checkpoint.configPath, workspaceOverride: checkpoint.workspace)
+                try ScoreLoader.load(
+                    yaml: snapshot, baseDirectory: base, path: checkpoint.configPath, workspaceOverride: checkpoint.workspace, planning: home == nil,
+                    instruments: InstrumentCatalog.load(directories: home.map { [InstrumentCatalog.userDirectory(home: $0)] } ?? [])
+                )
             }
         } catch let error as ScoreValidationError {
             throw JobError.invalidScore(error.problems)

@@ -125,10 +125,12 @@ struct JobSubmission: Sendable {
             workspace = given.absolutePath(relativeTo: base)
         }
         let override = workspace
+        // The conductor's profiles, read at each submission (a profile added since counts).
+        let instruments = InstrumentCatalog.load(directories: [InstrumentCatalog.userDirectory(home: home.root)])
         if let path = params.configPath {
             guard path.hasPrefix("/") else { throw JobError.invalidParams("config_path must be absolute: \(path)") }
             guard !path.split(separator: "/").contains("..") else { throw JobError.invalidParams("config_path must not contain '..': \(path)") }
-            return try await Self.load { try ScoreLoader.load(path: path, workspaceOverride: override) }
+            return try await Self.load { try ScoreLoader.load(path: path, workspaceOverride: override, instruments: instruments) }
         }
         guard let content = params.configContent else {
             throw JobError.invalidParams("job.submit needs config_path or config_content")
@@ -136,7 +138,7 @@ struct JobSubmission: Sendable {
         guard let base = params.baseDirectory else {
             throw JobError.invalidParams("job.submit with config_content needs base_directory (the client's working directory), against which the score's relative paths resolve")
         }
-        return try await Self.load { try ScoreLoader.load(yaml: content, baseDirectory: base, path: nil, workspaceOverride: override) }
+        return try await Self.load { try ScoreLoader.load(yaml: content, baseDirectory: base, path: nil, workspaceOverride: override, instruments: instruments) }
     }
 
     /// Parses off the cooperative pool (a score can be large).

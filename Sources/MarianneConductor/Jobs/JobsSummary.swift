@@ -8,6 +8,9 @@ public struct JobsSummary: Sendable, Equatable {
     public var recoveredJobs: Int
     /// What keeps the job side from working fully, with what to do.
     public var problems: [String]
+    /// Instruments held back by a rate limit, and models in use (`InstrumentBoard`).
+    public var rateLimits: [InstrumentRateLimit] = []
+    public var modelSlots: [ModelSlotUsage] = []
 
     public init(jobsByStatus: [String: Int] = [:], runningJobs: [String] = [], modules: [String] = [], recoveredJobs: Int = 0, problems: [String] = []) {
         self.jobsByStatus = jobsByStatus

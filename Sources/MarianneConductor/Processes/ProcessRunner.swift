@@ -35,7 +35,7 @@ public enum ProcessRunner {
         let configuration = Configuration(
             executable: .path(FilePath(executable)), arguments: Arguments(spec.arguments),
             environment: .custom(environment.map { Array("\($0.key)=\($0.value)\0".utf8) }),
-            workingDirectory: FilePath(spec.workingDirectory), platformOptions: Self.options
+            workingDirectory: FilePath(spec.workingDirectory), platformOptions: spec.newSession ? Self.sessionOptions : Self.options
         )
         let readers = outputs.readers
         let reading = Task {
@@ -83,6 +83,14 @@ public enum ProcessRunner {
 
     private static let options: PlatformOptions = {
         var options = PlatformOptions()
+        options.processGroupID = 0
+        return options
+    }()
+
+    /// A new session, whose leader also leads its process group.
+    private static let sessionOptions: PlatformOptions = {
+        var options = PlatformOptions()
+        options.createSession = true
         options.processGroupID = 0
         return options
     }()

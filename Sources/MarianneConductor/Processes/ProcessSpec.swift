@@ -27,6 +27,9 @@ public struct ProcessSpec: Sendable {
     public var stdin: Input
     public var stdout: Output
     public var stderr: Output
+    /// Also start a new session (`setsid`), as instrument profiles ask (`start_new_session`):
+    /// the child stays the leader of its own process group either way.
+    public var newSession = false
 
     public init(
         executable: String, arguments: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment,

@@ -16,6 +16,16 @@ struct AttemptResult: Sendable {
     var spawnFailure: SpawnError.Kind?
     /// The attempt's Slurm job is gone (see `ExecutionResult.lost`).
     var slurmJobLost = false
+    /// What kind of failure the instrument's output showed (nil: it ran and answered).
+    var kind: InstrumentFailureKind? = nil
+    /// The instrument and model that played, and what they reported and cost.
+    var instrument: String? = nil
+    var model: String? = nil
+    var usage: TokenUsage? = nil
+    var duration: Double = 0
+
+    /// The instrument ran and answered (so its validations were checked).
+    var answered = false
 
     var succeeded: Bool { failure == nil }
 

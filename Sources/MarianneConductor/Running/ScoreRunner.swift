@@ -8,27 +8,34 @@ import MarianneProtocol
 actor ScoreRunner: JobRunner {
     let jobID: String
     let loaded: LoadedScore
-    private let attempt: any SheetAttempting
-    private let events: RunEvents
-    private let control: RunControl
+    let attempt: any SheetAttempting
+    let events: RunEvents
+    let control: RunControl
     private let writer: CheckpointWriter
-    private let plans: [Int: PlannedSheet]
-    private var checkpoint: JobCheckpoint
-    private var index: [Int: Int]
+    let plans: [Int: PlannedSheet]
+    var checkpoint: JobCheckpoint
+    var index: [Int: Int]
     /// Sheets with a task: running, or waiting for a retry or a rate limit. Never dispatched twice.
     private var inFlight: Set<Int> = []
     /// Process groups of the attempts running now, by sheet.
-    private var groups: [Int: Int32] = [:]
+    var groups: [Int: Int32] = [:]
     /// Slurm jobs of the attempts running now, by sheet.
-    private var slurmJobs: [Int: String] = [:]
+    var slurmJobs: [Int: String] = [:]
     private let slurm: SlurmService
     private var work: Task<Void, Never>?
+    /// Rate limits and model places shared with every job of the conductor.
+    let board: InstrumentBoard
+    var breakers: CircuitBreakers
+    var ledger: CostLedger
 
     init(
         jobID: String, loaded: LoadedScore, checkpoint: JobCheckpoint, checkpointPath: String, killGrace: Double,
         environment: [String: String], events: RunEvents, attempt: (any SheetAttempting)? = nil,
-        executors: ExecutorChoice = .local
+        executors: ExecutorChoice = .local, board: InstrumentBoard = InstrumentBoard()
     ) {
+        self.board = board
+        self.breakers = CircuitBreakers(config: loaded.score.limits.circuitBreaker)
+        self.ledger = CostLedger(config: loaded.score.limits.costLimits)
         self.jobID = jobID
         self.loaded = loaded
         self.checkpoint = checkpoint
@@ -49,6 +56,7 @@ actor ScoreRunner: JobRunner {
     func run() async -> RunOutcome {
         checkpoint.beginRun()
         persist(durable: false)
+        await isolate()
         control.onStop { [weak self] _ in Task { await self?.cancelWork() } }
         let (events, jobID) = (self.events, self.jobID)
         control.startWatching(log: { events.log(jobID, level: "WARNING", message: $0) })
@@ -66,6 +74,7 @@ actor ScoreRunner: JobRunner {
         if let failure = await writer.write(checkpoint), outcome != .failed(failure) {
             outcome = .failed(failure)
         }
+        await releaseWorktree(outcome)
         if outcome == .completed {
             await HookRunner(
                 jobID: jobID, loaded: loaded, killGrace: attempt.killGrace, environment: attempt.baseEnvironment, events: events,
@@ -203,105 +212,7 @@ actor ScoreRunner: JobRunner {
         if any { persist(durable: true) }
     }
 
-    // MARK: One sheet
-
-    /// Runs a sheet to its end (completed, failed, or interrupted); returns its number.
-    /// `reattach`: the sheet's attempt is a Slurm job an earlier conductor submitted; it is
-    /// followed to its end and its result used, not run again.
-    private func runSheet(_ plan: PlannedSheet, reattach: SlurmAttemptRecord? = nil) async -> Int {
-        let number = plan.number
-        let retry = loaded.score.retry
-        var retriesUsed = 0
-        var healing = false
-        var failureContext: String?
-        var reattach = reattach
-        var resubmissions = 0
-        if reattach == nil, let reason = await SkipCheck(jobID: jobID, loaded: loaded, attempt: attempt, events: events).reason(plan, states: checkpoint.sheets, job: checkpoint),
-           control.stopRequest == nil, let i = index[number] {
-            checkpoint.sheets[i].skippedByRule = true
-            checkpoint.sheets[i].error = reason
-            finish(i, .skipped)
-            await persistNow()
-            events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) skipped: \(reason)", progress: progress(current: nil))
-            return number
-        }
-        while true {
-            guard control.stopRequest == nil, let i = index[number] else {
-                sheetInterrupted(number)
-                return number
-            }
-            checkpoint.sheets[i].status = .running
-            checkpoint.sheets[i].error = nil
-            if let record = reattach {
-                events.sheetEvent(
-                    jobID, level: "INFO", message: "sheet \(number) re-attached to Slurm job \(record.jobID ?? record.name) (attempt \(checkpoint.sheets[i].attempts))",
-                    progress: progress(current: number)
-                )
-            } else {
-                checkpoint.sheets[i].attempts += 1
-                checkpoint.sheets[i].startedAt = Date()
-                checkpoint.sheets[i].finishedAt = nil
-                events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) started (attempt \(checkpoint.sheets[i].attempts))", progress: progress(current: number))
-            }
-            let attemptNumber = max(1, checkpoint.sheets[i].attempts)
-
-            let result = await attempt.run(
-                sheet: plan, attempt: attemptNumber, failureContext: failureContext, earlier: checkpoint.sheets, reattach: reattach,
-                started: { handle in await self.attach(handle, to: number) },
-                output: loaded.score.backend.streamOutput ? (outputLines(number, level: "INFO"), outputLines(number, level: "WARNING")) : nil
-            )
-            reattach = nil
-            groups[number] = nil
-            slurmJobs[number] = nil
-            guard control.stopRequest == nil else {
-                sheetInterrupted(number)
-                return number
-            }
-            if result.slurmJobLost, resubmissions < Self.maxResubmissions {
-                resubmissions += 1
-                events.log(jobID, level: "WARNING", message: "sheet \(number): \(result.failure ?? "its Slurm job is gone"); submitting it again (no retry is spent)")
-                continue
-            }
-            record(result, for: i)
-            if result.succeeded {
-                finish(i, .completed)
-                await persistNow()
-                events.sheetEvent(
-                    jobID, level: "INFO", message: "sheet \(number) completed (attempt \(attemptNumber), exit code 0)",
-                    progress: progress(current: nil)
-                )
-                return number
-            }
-            let reason = result.failure ?? "failed"
-            events.sheetEvent(jobID, level: "WARNING", message: "sheet \(number) attempt \(attemptNumber) failed: \(reason)", progress: progress(current: number))
-            if result.rateLimited {
-                let wait = loaded.score.backend.rateLimitWaitSeconds
-                events.log(jobID, level: "WARNING", message: "sheet \(number) rate limited; trying again in \(DurationFormatter.human(wait))")
-                checkpoint.sheets[i].status = .pending
-                persist(durable: false)
-                try? await Task.sleep(for: .clampedSeconds(wait))
-                continue
-            }
-            if retriesUsed < retry.maxRetries {
-                retriesUsed += 1
-                persist(durable: false)
-                try? await Task.sleep(for: .clampedSeconds(retry.delay(beforeRetry: retriesUsed)))
-                continue
-            }
-            if checkpoint.selfHealing, !healing {
-                healing = true
-                failureContext = result.failureContext
-                events.log(jobID, level: "INFO", message: "sheet \(number): retries used up; one self-healing attempt")
-                continue
-            }
-            finish(i, .failed, error: reason)
-            await persistNow()
-            events.log(jobID, level: "ERROR", message: "sheet \(number) failed after \(attemptNumber) attempt(s): \(reason)")
-            return number
-        }
-    }
-
-    private func outputLines(_ number: Int, level: String) -> OutputLines {
+    func outputLines(_ number: Int, level: String) -> OutputLines {
         let (events, jobID) = (self.events, self.jobID)
         return OutputLines(overflow: .drop, capacity: 512) { event in
             switch event {
@@ -313,7 +224,7 @@ actor ScoreRunner: JobRunner {
         }
     }
 
-    private func progress(current: Int?) -> SheetProgress {
+    func progress(current: Int?) -> SheetProgress {
         let sheets = checkpoint.sheets
         return SheetProgress(currentSheet: current, completedSheets: sheets.indices.count { sheets[$0].status == .completed })
     }
@@ -321,7 +232,7 @@ actor ScoreRunner: JobRunner {
     /// Submissions of a sheet whose Slurm job vanished, before the attempt counts as failed.
     static let maxResubmissions = 3
 
-    private func attach(_ handle: AttemptHandle, to number: Int) async {
+    func attach(_ handle: AttemptHandle, to number: Int) async {
         switch handle {
         case .process(let process):
             let group = process.processGroup
@@ -342,17 +253,7 @@ actor ScoreRunner: JobRunner {
         }
     }
 
-    private func record(_ result: AttemptResult, for i: Int) {
-        checkpoint.sheets[i].exitCode = result.status?.exitCode
-        checkpoint.sheets[i].signal = result.status?.signal
-        checkpoint.sheets[i].validations = result.validations
-        checkpoint.sheets[i].stdoutTail = result.stdoutTail.isEmpty ? nil : result.stdoutTail
-        checkpoint.sheets[i].stderrTail = result.stderrTail.isEmpty ? nil : result.stderrTail
-        checkpoint.sheets[i].error = result.failure
-        checkpoint.sheets[i].processGroup = nil
-    }
-
-    private func finish(_ i: Int, _ status: SheetStatus, error: String? = nil) {
+    func finish(_ i: Int, _ status: SheetStatus, error: String? = nil) {
         checkpoint.sheets[i].status = status
         checkpoint.sheets[i].finishedAt = Date()
         if let error { checkpoint.sheets[i].error = error }
@@ -363,7 +264,7 @@ actor ScoreRunner: JobRunner {
 
     /// A sheet stopped by cancel, duration limit or shutdown goes back to `pending`: it runs
     /// again (from scratch) when the job is resumed.
-    private func sheetInterrupted(_ number: Int) {
+    func sheetInterrupted(_ number: Int) {
         groups[number] = nil
         guard let i = index[number] else { return }
         if control.stopRequest == .shutdown, checkpoint.sheets[i].slurm?.isLive == true {
@@ -379,7 +280,7 @@ actor ScoreRunner: JobRunner {
     }
 
     /// Writes durably and waits: what is written is on disk before anything that depends on it.
-    private func persistNow() async {
+    func persistNow() async {
         checkpoint.updatedAt = Date()
         checkpoint.elapsedSeconds = control.elapsed
         if let failure = await writer.write(checkpoint), control.stopRequest == nil {
@@ -387,7 +288,7 @@ actor ScoreRunner: JobRunner {
         }
     }
 
-    private func persist(durable: Bool) {
+    func persist(durable: Bool) {
         checkpoint.updatedAt = Date()
         checkpoint.elapsedSeconds = control.elapsed
         writer.enqueue(checkpoint, durable: durable)

@@ -2,84 +2,104 @@ import Foundation
 import MarianneCore
 import MarianneProtocol
 
+/// One attempt of a sheet, as the runner asks for it.
+struct AttemptRequest: Sendable {
+    var sheet: PlannedSheet
+    var attempt: Int
+    var failureContext: String?
+    var earlier: [SheetState]
+    /// The instrument to play: the sheet's own, or a fallback.
+    var instrument: ResolvedInstrument
+    /// Retry, completion and history, for the prompt.
+    var prompt: PromptAttempt
+    /// The git worktree the job's sheets run in, when isolated.
+    var worktree: String?
+    /// The Slurm job of this attempt an earlier conductor submitted: followed, not submitted again.
+    var reattach: SlurmAttemptRecord?
+
+    init(
+        sheet: PlannedSheet, attempt: Int, failureContext: String? = nil, earlier: [SheetState] = [], instrument: ResolvedInstrument,
+        prompt: PromptAttempt = .first, worktree: String? = nil
+    ) {
+        self.worktree = worktree
+        self.sheet = sheet
+        self.attempt = attempt
+        self.failureContext = failureContext
+        self.earlier = earlier
+        self.instrument = instrument
+        self.prompt = prompt
+    }
+}
+
 /// What the score runner needs from one attempt of a sheet (a seam for tests).
 protocol SheetAttempting: Sendable {
     var killGrace: Double { get }
     var baseEnvironment: [String: String] { get }
-    /// `reattach`: the Slurm job of this attempt an earlier conductor submitted; it is
-    /// followed, not submitted again. `started` gets what the runner records of the attempt.
+    /// `started` gets what the runner records of the attempt (its process group, or its Slurm job).
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState], reattach: SlurmAttemptRecord?,
-        started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
+        _ request: AttemptRequest, started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
     ) async -> AttemptResult
 }
 
-/// Runs one attempt of one sheet: renders the command (off the cooperative pool), has the
-/// sheet's executor run it (a local process group, or a Slurm job), then checks the
-/// validations stage by stage.
+/// Runs one attempt of one sheet: assembles the prompt (off the cooperative pool), plays the
+/// instrument as its profile says (`InstrumentRun`) on the sheet's executor (a local process
+/// group, or a Slurm job), then checks the validations that apply.
 struct SheetAttempt: SheetAttempting {
     let jobID: String
     let loaded: LoadedScore
     let killGrace: Double
     let baseEnvironment: [String: String]
-    let rateLimitPatterns: [RegexBox]
     /// The score's template, parsed once for every attempt (nil: it does not parse, and each
     /// attempt reports why).
     let template: Template?
     let executors: ExecutorChoice
 
     init(jobID: String, loaded: LoadedScore, killGrace: Double, baseEnvironment: [String: String], executors: ExecutorChoice = .local) {
+        self.executors = executors
         self.jobID = jobID
         self.loaded = loaded
         self.killGrace = killGrace
         self.baseEnvironment = baseEnvironment
-        self.rateLimitPatterns = loaded.score.backend.rateLimitPatterns.compactMap(RegexBox.init)
         self.template = try? Template(loaded.score.prompt.template)
-        self.executors = executors
     }
 
     var workspace: String { loaded.workspace }
     var totalSheets: Int { loaded.sheets.count }
 
-    /// Prompt over this many bytes go through stdin instead of `-p PROMPT`.
-    static let maxPromptArgumentBytes = 100_000
-
-    /// Runs the attempt. `started` gets the child (or the Slurm job) as soon as it exists,
-    /// so the caller can record it and freeze it.
+    /// Runs the attempt. `started` gets the child as soon as it exists, so the caller can
+    /// record its process group and freeze it.
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState], reattach: SlurmAttemptRecord? = nil,
-        started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)? = nil
+        _ request: AttemptRequest, started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)? = nil
     ) async -> AttemptResult {
         let prepared: Prepared
         do {
-            prepared = try await OffPool.run {
-                if let reattach { return self.prepareReattach(sheet: sheet, attempt: attempt, record: reattach) }
-                return try self.prepare(sheet: sheet, attempt: attempt, failureContext: failureContext, earlier: earlier, output: output)
-            }
+            prepared = try await OffPool.run { try self.prepare(request, output: output) }
         } catch let error as PreparationError {
-            return .failed(error.message)
+            var result = AttemptResult.failed(error.message)
+            result.instrument = request.instrument.name
+            return result
         } catch {
             return .failed("\(error)")
         }
-        let backend = loaded.score.backend
-        let timeout = backend.timeoutSeconds(forSheet: sheet.number)
-        let request = ExecutionRequest(
-            jobID: jobID, sheet: sheet.number, attempt: attempt, workspace: workspace, command: prepared.spec,
-            stdoutPath: prepared.stdoutPath, stderrPath: prepared.stderrPath, output: output, timeout: timeout,
-            grace: killGrace, reattach: reattach
-        )
-        let outcome: ExecutionResult
-        do {
-            outcome = try await executors.executor(for: sheet).execute(request, handle: started)
-        } catch {
-            return .failed("could not start the backend: \(error)", spawn: error.kind)
-        }
+        let outcome = await prepared.run.run(on: executors.executor(for: request.sheet), started: started)
         var result = AttemptResult(
-            status: outcome.status, timedOut: outcome.timedOut, rateLimited: false, validations: [],
-            stdoutTail: OutputTail.of(prepared.stdoutPath), stderrTail: OutputTail.of(prepared.stderrPath), failure: nil
+            status: outcome.status, timedOut: outcome.timedOut, rateLimited: outcome.failure?.kind == .rateLimit, validations: [],
+            stdoutTail: outcome.stdoutTail, stderrTail: outcome.stderrTail, failure: nil, spawnFailure: outcome.spawnError?.kind
         )
+        let profile = prepared.run.profile
+        result.instrument = profile.name
+        result.model = prepared.run.settings.effectiveModel(profile)
+        result.duration = outcome.duration
+        result.usage = TokenUsage.priced(
+            input: outcome.output.inputTokens, output: outcome.output.outputTokens, model: profile.model(result.model),
+            fallbackInput: loaded.score.limits.costLimits.costPer1kInputTokens, fallbackOutput: loaded.score.limits.costLimits.costPer1kOutputTokens
+        )
+        if let error = outcome.spawnError {
+            result.failure = error.kind == .notFound ? Self.missingProgram(profile, error) : "could not start \(profile.name): \(error)"
+            return result
+        }
         if outcome.lost {
-            result.failure = outcome.failure ?? "the Slurm job is gone"
+            result.failure = outcome.executorFailure ?? "the Slurm job is gone"
             result.slurmJobLost = true
             return result
         }
@@ -87,18 +107,13 @@ struct SheetAttempt: SheetAttempting {
             result.failure = "interrupted"
             return result
         }
-        if outcome.timedOut {
-            result.failure = outcome.failure ?? "timed out after \(DurationFormatter.human(timeout ?? 0))"
+        if let failure = outcome.failure {
+            result.kind = failure.kind
+            result.failure = describe(failure, outcome: outcome, profile: profile, timeout: prepared.run.timeout)
             return result
         }
-        guard outcome.status.exitCode == 0, outcome.failure == nil else {
-            if backend.type == .claudeCLI, matchesRateLimit(result.stdoutTail + "\n" + result.stderrTail) {
-                result.rateLimited = true
-            }
-            result.failure = outcome.failure ?? outcome.status.description
-            return result
-        }
-        let validations = SheetValidations(attempt: self, sheet: sheet, placeholders: prepared.placeholders)
+        result.answered = true
+        let validations = SheetValidations(attempt: self, sheet: request.sheet, placeholders: prepared.placeholders)
         result.validations = await validations.run(mtimesBefore: prepared.mtimesBefore)
         if let failed = result.validations.first(where: { !$0.passed }) {
             result.failure = "validation failed: \(failed.description)" + (failed.message.map { " (\($0))" } ?? "")
@@ -106,13 +121,33 @@ struct SheetAttempt: SheetAttempting {
         return result
     }
 
+    /// Why an attempt failed, with what to do for the kinds retrying cannot fix.
+    private func describe(_ failure: (kind: InstrumentFailureKind, evidence: String?), outcome: InstrumentRun.Outcome, profile: InstrumentProfile, timeout: Double) -> String {
+        let exit = outcome.status?.description ?? "no exit status"
+        let said = failure.evidence.map { ": \($0)" } ?? ""
+        switch failure.kind {
+        case .timeout where outcome.timedOut: return outcome.executorFailure ?? "timed out after \(DurationFormatter.human(timeout))"
+        case .stale: return "stale: \(failure.evidence ?? "no output"); the attempt was stopped"
+        case .rateLimit: return "\(profile.name) is rate limited\(said)"
+        case .capacity: return "\(profile.name) is overloaded\(said)"
+        case .auth:
+            let credentials = profile.credentialVariables.prefix(3).joined(separator: ", ")
+            return "\(profile.name) failed to authenticate\(said) (\(exit)): log in with \(profile.cli?.command.executable ?? profile.name)"
+                + (credentials.isEmpty ? "" : " or set \(credentials) in the conductor's environment") + "; mzt instruments check \(profile.name) shows what is set"
+        default:
+            if let said = outcome.executorFailure { return said }
+            return outcome.output.errorMessage.map { "\(exit): \($0)" } ?? (failure.evidence.map { "\(exit): \($0)" } ?? exit)
+        }
+    }
+
+    static func missingProgram(_ profile: InstrumentProfile, _ error: SpawnError) -> String {
+        "\(profile.name) cannot run: \(error.description); install it on the conductor's PATH or set instrument_config.executable to its path (mzt instruments check \(profile.name))"
+    }
+
     // MARK: Preparation (blocking: rendering, stats, the log folder)
 
     struct Prepared: Sendable {
-        /// nil when re-attaching: the command was submitted by an earlier conductor.
-        var spec: ProcessSpec?
-        var stdoutPath: String
-        var stderrPath: String
+        var run: InstrumentRun
         var mtimesBefore: [String: Double?]
         var placeholders: SheetPlaceholders
     }
@@ -121,92 +156,63 @@ struct SheetAttempt: SheetAttempting {
         var message: String
     }
 
-    private func prepare(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState], output: (stdout: OutputLines, stderr: OutputLines)?
-    ) throws -> Prepared {
+    private func prepare(_ request: AttemptRequest, output: (stdout: OutputLines, stderr: OutputLines)?) throws -> Prepared {
+        let sheet = request.sheet
         var info = stat()
         guard stat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw PreparationError(message: "workspace \(workspace) no longer exists")
         }
-        let prompt: String
-        do {
-            let crossSheet = CrossSheetContext.collect(loaded.score.crossSheet, sheet: sheet.number, earlier: earlierOutputs(earlier), workspace: workspace)
-            prompt = try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID, crossSheet: crossSheet, template: template).text
+        let score = loaded.score
+        guard let profile = loaded.instruments.profile(request.instrument.name) else {
+            throw PreparationError(message: "instrument \(request.instrument.name) is not known here; mzt instruments list shows the instruments")
+        }
+        let settings = InstrumentResolver.settings(score, instrument: request.instrument)
+        let timeout = InstrumentResolver.timeout(score, sheet: sheet.number, settings: settings, profile: profile)
+        var prompt = ""
+        if request.reattach == nil { do {
+            let crossSheet = CrossSheetContext.collect(score.crossSheet, sheet: sheet.number, earlier: earlierOutputs(request.earlier), workspace: workspace)
+            var attempt = request.prompt
+            attempt.rawPrompt = profile.rawPrompt
+            attempt.healingContext = request.failureContext
+            prompt = try SheetPrompt.render(loaded, sheet: sheet, jobID: jobID, crossSheet: crossSheet, template: template, attempt: attempt).text
         } catch {
             throw PreparationError(message: "template error: \(error)")
-        }
+        } }
         let placeholders = SheetPlaceholders(loaded, sheet: sheet, jobID: jobID)
-        let mtimesBefore = Dictionary(modifiedPaths(sheet, placeholders).map { ($0, Self.mtime($0)) }, uniquingKeysWith: { first, _ in first })
-        let stdoutPath = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "out")
-        let stderrPath = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "err")
+        let modifiedPaths = score.validations.filter { $0.type == .fileModified && $0.applies(to: sheet, placeholders: placeholders) }
+            .compactMap { try? $0.expandedPath(placeholders, workspace: workspace) }
+        // A re-attached attempt: a file changed since its Slurm job was submitted was changed by it.
+        let submitted = request.reattach.map { Optional($0.submittedAt.timeIntervalSince1970) }
+        let mtimesBefore = Dictionary(modifiedPaths.map { ($0, submitted ?? Self.mtime($0)) }, uniquingKeysWith: { first, _ in first })
+        func path(_ stream: String) -> String {
+            WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: request.attempt, stream: stream)
+        }
         do {
             try SafeFile.ensureDirectory(WorkspaceFiles.logDirectory(workspace: workspace, jobID: jobID), under: workspace)
         } catch {
             throw PreparationError(message: "the attempt's log folder cannot be made: \(error)")
         }
-        let backend = loaded.score.backend
-        var environment = baseEnvironment
-        for (key, value) in backend.env { environment[key] = value }
-        environment["MZT_JOB_ID"] = jobID
-        environment["MZT_SHEET_NUM"] = String(sheet.number)
-        environment["MZT_TOTAL_SHEETS"] = String(totalSheets)
-        environment["MZT_WORKSPACE"] = workspace
-        environment["MZT_ATTEMPT"] = String(attempt)
-        if let failureContext { environment["MZT_FAILURE_CONTEXT"] = failureContext }
-        var workingDirectory = workspace
-        if let dir = backend.workingDirectory {
-            workingDirectory = dir.hasPrefix("/") ? dir : (workspace as NSString).appendingPathComponent(dir)
-        }
-        let stdout: ProcessSpec.Output = output.map { .fileAndLines(stdoutPath, $0.stdout) } ?? .file(stdoutPath)
-        let stderr: ProcessSpec.Output = output.map { .fileAndLines(stderrPath, $0.stderr) } ?? .file(stderrPath)
-        var spec: ProcessSpec
-        switch backend.type {
-        case .command:
-            spec = ProcessSpec(
-                executable: "/bin/bash", arguments: ["-c", prompt], environment: environment,
-                workingDirectory: workingDirectory, stdin: .null, stdout: stdout, stderr: stderr
-            )
-        case .claudeCLI:
-            var text = prompt
-            if let failureContext {
-                text += "\n\nThe previous attempt failed. Failure context:\n\(failureContext)\n"
-            }
-            var arguments = backend.cliArgs
-            var stdin = ProcessSpec.Input.null
-            if text.utf8.count <= Self.maxPromptArgumentBytes {
-                arguments += ["-p", text]
-            } else {
-                arguments += ["-p"]
-                stdin = .bytes(Array(text.utf8))
-            }
-            spec = ProcessSpec(
-                executable: backend.executable ?? "claude", arguments: arguments, environment: environment,
-                workingDirectory: workingDirectory, stdin: stdin, stdout: stdout, stderr: stderr
-            )
-        }
-        return Prepared(spec: spec, stdoutPath: stdoutPath, stderrPath: stderrPath, mtimesBefore: mtimesBefore, placeholders: placeholders)
-    }
-
-    /// A re-attached attempt: its files, and the submission time as the "before" of every
-    /// `file_modified` rule (a file changed since the job was submitted was changed by it).
-    private func prepareReattach(sheet: PlannedSheet, attempt: Int, record: SlurmAttemptRecord) -> Prepared {
-        let placeholders = SheetPlaceholders(loaded, sheet: sheet, jobID: jobID)
-        let submitted = record.submittedAt.timeIntervalSince1970
-        let mtimesBefore = Dictionary(modifiedPaths(sheet, placeholders).map { ($0, Optional(submitted)) }, uniquingKeysWith: { first, _ in first })
-        return Prepared(
-            spec: nil, stdoutPath: WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "out"),
-            stderrPath: WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: sheet.number, attempt: attempt, stream: "err"),
-            mtimesBefore: mtimesBefore, placeholders: placeholders
+        var variables = [
+            "MZT_JOB_ID": jobID, "MZT_SHEET_NUM": String(sheet.number), "MZT_TOTAL_SHEETS": String(totalSheets), "MZT_WORKSPACE": workspace,
+            "MZT_ATTEMPT": String(request.attempt), "MZT_INSTRUMENT": profile.name,
+        ]
+        if let failureContext = request.failureContext { variables["MZT_FAILURE_CONTEXT"] = failureContext }
+        if let worktree = request.worktree { variables["MZT_WORKTREE"] = worktree }
+        var extraPatterns = score.limits.rateLimit.detectionPatterns
+        if score.backend.rateLimitDeclared { extraPatterns += score.backend.rateLimitPatterns }
+        let run = InstrumentRun(
+            profile: profile, settings: settings, prompt: prompt, timeout: timeout, workspace: workspace, worktree: request.worktree,
+            baseEnvironment: baseEnvironment, conductorVariables: variables, backendEnvironment: score.backend.env,
+            stdoutPath: path("out"), stderrPath: path("err"), resultPath: path("result"), lines: output,
+            stale: score.limits.staleDetection, extraRateLimitPatterns: extraPatterns, killGrace: killGrace,
+            identity: .init(jobID: jobID, sheet: sheet.number, attempt: request.attempt), reattach: request.reattach
         )
+        return Prepared(run: run, mtimesBefore: mtimesBefore, placeholders: placeholders)
     }
 
-    private func modifiedPaths(_ sheet: PlannedSheet, _ placeholders: SheetPlaceholders) -> [String] {
-        loaded.score.validations.filter { $0.type == .fileModified && $0.applies(to: sheet, placeholders: placeholders) }
-            .compactMap { try? $0.expandedPath(placeholders, workspace: workspace) }
-    }
-
-    /// Earlier sheets as `previous_outputs` needs them: the start of the standard output of
-    /// each completed sheet's last attempt (read only when the score captures it).
+    /// Earlier sheets as `previous_outputs` needs them: the start of the answer of each
+    /// completed sheet's last attempt (its `.result`, else its standard output), read only
+    /// when the score captures it.
     private func earlierOutputs(_ states: [SheetState]) -> [Int: CrossSheetContext.EarlierSheet] {
         guard let config = loaded.score.crossSheet, config.autoCaptureStdout else {
             return Dictionary(states.map { ($0.number, .init(status: $0.status, stdout: nil)) }, uniquingKeysWith: { $1 })
@@ -217,8 +223,10 @@ struct SheetAttempt: SheetAttempting {
         for state in states {
             var stdout: String?
             if state.status == .completed, state.attempts > 0 {
-                let path = WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: state.number, attempt: state.attempts, stream: "out")
-                stdout = OutputTail.head(of: path, limit: limit) ?? state.stdoutTail
+                func path(_ stream: String) -> String {
+                    WorkspaceFiles.attemptOutput(workspace: workspace, jobID: jobID, sheet: state.number, attempt: state.attempts, stream: stream)
+                }
+                stdout = OutputTail.head(of: path("result"), limit: limit) ?? OutputTail.head(of: path("out"), limit: limit) ?? state.stdoutTail
             }
             earlier[state.number] = .init(status: state.status, stdout: stdout)
         }
@@ -227,10 +235,6 @@ struct SheetAttempt: SheetAttempting {
 
     func expand(_ text: String, sheet: PlannedSheet, quote: Bool) -> String {
         ScoreRenderer.expandPlaceholders(text, sheet: sheet, totalSheets: totalSheets, workspace: workspace, jobID: jobID, quoteForShell: quote)
-    }
-
-    private func matchesRateLimit(_ text: String) -> Bool {
-        rateLimitPatterns.contains { $0.matches(text) }
     }
 
     static func mtime(_ path: String) -> Double? {

@@ -27,9 +27,9 @@ final class FakeAttempt: SheetAttempting, @unchecked Sendable {
     static let failed = AttemptResult(status: .exited(2), timedOut: false, rateLimited: false, validations: [], stdoutTail: "", stderrTail: "", failure: "exit code 2")
 
     func run(
-        sheet: PlannedSheet, attempt: Int, failureContext: String?, earlier: [SheetState], reattach: SlurmAttemptRecord?,
-        started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
+        _ request: AttemptRequest, started: @escaping @Sendable (AttemptHandle) async -> Void, output: (stdout: OutputLines, stderr: OutputLines)?
     ) async -> AttemptResult {
+        let sheet = request.sheet
         let result: AttemptResult = lock.withLock {
             calls[sheet.number, default: 0] += 1
             running[sheet.number, default: 0] += 1
@@ -113,6 +113,7 @@ struct ScoreRunnerTests {
             sheet: {size: 1, total_items: 3}
             retry: {max_retries: 1, base_delay_seconds: 0.01}
             prompt: {template: "x"}
+            backend: {type: command}
             """, script: [2: [FakeAttempt.failed, FakeAttempt.failed]])
         defer { setup.dir.remove() }
         let outcome = await setup.runner.run()
@@ -129,6 +130,7 @@ struct ScoreRunnerTests {
             workspace: ./ws
             sheet: {size: 1, total_items: 3}
             prompt: {template: "x"}
+            backend: {type: command}
             """, script: [:], duration: .seconds(30))
         defer { setup.dir.remove() }
         let run = Task { await setup.runner.run() }
@@ -147,6 +149,7 @@ struct ScoreRunnerTests {
             workspace: ./ws
             sheet: {size: 1, total_items: 3}
             prompt: {template: "x"}
+            backend: {type: command}
             """, script: [:], duration: .milliseconds(300))
         defer { setup.dir.remove() }
         let run = Task { await setup.runner.run() }
@@ -164,6 +167,7 @@ struct ScoreRunnerTests {
             workspace: ./ws
             sheet: {size: 1, total_items: 3}
             prompt: {template: "x"}
+            backend: {type: command}
             """, script: [:], duration: .milliseconds(200))
         defer { setup.dir.remove() }
         let run = Task { await setup.runner.run() }

@@ -46,6 +46,7 @@ struct SlurmScoreRunnerTests {
             workspace: ./ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "true"}
+            backend: {type: command}
             """, fake: fake)
         defer { setup.dir.remove() }
         #expect(await setup.runner.run() == .completed)
@@ -63,6 +64,7 @@ struct SlurmScoreRunnerTests {
             name: lost
             workspace: ./ws
             prompt: {template: "true"}
+            backend: {type: command}
             """, fake: fake)
         defer { setup.dir.remove() }
         #expect(await setup.runner.run() == .completed)
@@ -79,6 +81,7 @@ struct SlurmScoreRunnerTests {
             workspace: ./ws
             sheet: {size: 1, total_items: 2}
             prompt: {template: "true"}
+            backend: {type: command}
             """, fake: fake) { checkpoint in
             checkpoint.sheets[0].status = .running
             checkpoint.sheets[0].attempts = 1
