@@ -13,7 +13,7 @@ public struct MZT: AsyncParsableCommand {
             SubmitCommand.self, ValidateCommand.self, ListCommand.self, StatusCommand.self, WaitCommand.self,
             PauseCommand.self, ResumeCommand.self, CancelCommand.self, LogsCommand.self, ResultsCommand.self,
             HealthCommand.self, DeleteCommand.self, ClearCommand.self, RunCommand.self, ModuleCommand.self,
-            HTTPTokenCommand.self, InstrumentsCommand.self,
+            HTTPTokenCommand.self, InstrumentsCommand.self, ClearRateLimitsCommand.self,
         ]
     )
 

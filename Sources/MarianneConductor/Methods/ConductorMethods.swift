@@ -17,7 +17,7 @@ enum ConductorMethods {
             let dropped = conductor.droppedLogLines
             if dropped > 0 { problems.append("\(dropped) lines of conductor.log could not be written (is the disk full?)") }
             let uptime = conductor.uptimeSeconds
-            return ConductorStatusResult(
+            var result = ConductorStatusResult(
                 pid: getpid(), version: marianneVersion, uptimeSeconds: uptime, uptime: DurationFormatter.human(uptime),
                 rssBytes: ProcFS.residentBytes(pid: getpid()) ?? 0, home: conductor.home.root,
                 jobsByStatus: summary.jobsByStatus, runningJobs: summary.runningJobs, modules: summary.modules,
@@ -25,6 +25,9 @@ enum ConductorMethods {
                 httpURL: conductor.frontendURL, problems: problems.isEmpty ? nil : problems,
                 slurm: await SlurmService.shared.reachability()
             )
+            result.rateLimits = summary.rateLimits.isEmpty ? nil : summary.rateLimits
+            result.modelSlots = summary.modelSlots.isEmpty ? nil : summary.modelSlots
+            return result
         }
         table.register(RPCMethods.conductorShutdown) { [unowned conductor] params, _ in
             let running = await conductor.jobsSummary().runningJobs.count

@@ -26,5 +26,12 @@ enum JobMethods {
         }
         table.register(RPCMethods.moduleList) { _, _ in await catalog.list() }
         table.register(RPCMethods.moduleInstall) { params, _ in try await catalog.install(path: params.path) }
+        let board = scheduler.board
+        let logger = scheduler.logger
+        table.register(RPCMethods.conductorClearRateLimits) { params, _ in
+            let cleared = await board.clear(params.instrument.map(InstrumentResolver.canonical))
+            for name in cleared { logger.info("rate limit cleared", metadata: ["instrument": "\(name)"]) }
+            return ClearRateLimitsResult(cleared: cleared)
+        }
     }
 }
