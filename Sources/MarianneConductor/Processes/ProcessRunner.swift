@@ -116,8 +116,11 @@ public enum ProcessRunner {
                     await body(execution.processIdentifier.value)
                 }.terminationStatus
             case .bytes(let bytes):
+                let input = try StdinFile.open(bytes)
+                defer { close(input) }
                 status = try await Subprocess.run(
-                    configuration, input: .array(bytes), output: outputs.stdoutOutput, error: outputs.stderrOutput
+                    configuration, input: .fileDescriptor(FileDescriptor(rawValue: input), closeAfterSpawningProcess: false),
+                    output: outputs.stdoutOutput, error: outputs.stderrOutput
                 ) { execution in
                     ChildTable.shared.endSpawn(pid: execution.processIdentifier.value)
                     await body(execution.processIdentifier.value)

@@ -26,6 +26,19 @@ struct ProcessRunnerTests {
         #expect(try await ProcessRunner.run(bash("kill -9 $$", in: dir), grace: 1).status == .signaled(9))
     }
 
+    @Test func aChildThatExitsWithoutReadingItsStdinIsJustAnExit() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        // A pipe fed while such a child exits used to stop the whole process (swift-subprocess).
+        let input = ProcessSpec.Input.bytes(Array(repeating: UInt8(ascii: "x"), count: 1_000_000))
+        for _ in 0..<20 {
+            #expect(try await ProcessRunner.run(bash("exit 1", in: dir, stdin: input), grace: 1).status == .exited(1))
+        }
+        let out = dir.file("count.txt")
+        #expect(try await ProcessRunner.run(bash("wc -c", in: dir, stdout: .file(out), stdin: input), grace: 1).status.succeeded)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "1000000")
+    }
+
     @Test func writesOutputToPrivateFilesAndFeedsStdin() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
