@@ -211,9 +211,8 @@ struct SlurmTests {
         let path = try fx.score("slow", """
             name: slow
             workspace: ./slow-ws
-            backend: {timeout_seconds: 2}
+            backend: {type: command, timeout_seconds: 2}
             prompt: {template: "while true; do sleep 0.1; done"}
-            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         try await fx.waitForStatus("slow", timeout: 60) { $0.job.status == .failed }
@@ -250,9 +249,8 @@ struct SlurmTests {
         let path = try fx.score("talker", """
             name: talker
             workspace: ./talker-ws
-            backend: {stream_output: true}
+            backend: {type: command, stream_output: true}
             prompt: {template: "for i in 1 2 3; do echo line $i; done; echo oops >&2"}
-            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
         let logs = try await fx.mzt("logs", "talker")
