@@ -41,7 +41,10 @@ struct NumericFuzzSuiteTests {
             var line = field
             while let range = line.range(of: "%") { line.replaceSubrange(range, with: Self.numbers.randomElement(using: &generator)!) }
             let prompt = line.hasPrefix("prompt:") ? "" : "prompt: {template: 'true'}\n"
-            let yaml = "name: fuzz\(round)\nworkspace: ./fuzz-ws\n" + prompt + line + "\n"
+            // Shell sheets, as the fields were written for (a score without one plays claude-code).
+            let shell = line.hasPrefix("backend: {") ? "" : "backend: {type: command}\n"
+            if line.hasPrefix("backend: {") { line = "backend: {type: command, " + line.dropFirst("backend: {".count) }
+            let yaml = "name: fuzz\(round)\nworkspace: ./fuzz-ws\n" + prompt + shell + line + "\n"
             do {
                 _ = try await fx.conductor.client.call(RPCMethods.jobSubmit, SubmitParams(configContent: yaml, id: "fuzz\(round)", baseDirectory: fx.dir.path))
                 outcomes["submitted", default: 0] += 1

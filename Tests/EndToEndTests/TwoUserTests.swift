@@ -31,6 +31,7 @@ struct TwoUserTests {
         let path = try fx.score("quoted", """
             name: quoted
             prompt: {template: "echo ok > out.txt"}
+            backend: {type: command}
             validations:
               - {type: command_succeeds, command: "test -f \\"{workspace}/out.txt\\""}
               - {type: command_succeeds, command: "test -d '{workspace}'"}
@@ -53,6 +54,7 @@ struct TwoUserTests {
             workspace: ./steady-ws
             sheet: {size: 1, total_items: 5}
             prompt: {template: "echo {{ sheet_num }} >> ran.txt; sleep 0.2"}
+            backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
         // 400 idle connections from another user, held for a few seconds.
