@@ -85,7 +85,10 @@ extension ScoreParser {
         guard case .mapping = node else { return settings }
         var settingProblems: [String] = []
         _ = InstrumentSettings(config: settings, problems: &settingProblems)
-        for problem in settingProblems { report(ScoreCode.wrongType, "\(path).\(problem)", node) }
+        for problem in settingProblems {
+            // A number out of its range is a bad value (V005); anything else is the wrong type.
+            report(problem.hasPrefix("timeout_seconds") ? ScoreCode.invalidValue : ScoreCode.wrongType, "\(path).\(problem)", node)
+        }
         return settings
     }
 

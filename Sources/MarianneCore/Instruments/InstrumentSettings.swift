@@ -73,7 +73,7 @@ public struct InstrumentSettings: Sendable, Equatable {
             switch value {
             case .int(let seconds) where seconds > 0 && Double(seconds) <= ScoreLimits.maxSeconds: timeoutSeconds = Double(seconds)
             case .double(let seconds) where seconds.isFinite && seconds > 0 && seconds <= ScoreLimits.maxSeconds: timeoutSeconds = seconds
-            default: problems.append("timeout_seconds must be a number of seconds above 0 and at most \(Int(ScoreLimits.maxSeconds))")
+            default: problems.append("timeout_seconds must be a finite number of seconds above 0 and at most \(Int(ScoreLimits.maxSeconds)) (30 days)")
             }
         }
         autoApprove = bool("auto_approve") ?? bool("skip_permissions") ?? true
