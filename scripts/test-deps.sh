@@ -5,7 +5,7 @@ set -euo pipefail
 
 needed=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || needed+=(libsqlite3-dev)
-command -v python3 >/dev/null 2>&1 || needed+=(python3 python3-pip) # the example Python module, gateway checks
+command -v python3 >/dev/null 2>&1 || needed+=(python3 python3-pip) # the example Python module, gateway checks, the fake agents
 command -v script >/dev/null 2>&1 || needed+=(bsdutils)             # the stop-confirmation test
 command -v setpriv >/dev/null 2>&1 || needed+=(util-linux)          # the other-user socket test
 command -v curl >/dev/null 2>&1 || needed+=(curl)                   # the gateway's login-link test
