@@ -156,6 +156,23 @@ struct InstrumentTests {
         #expect(sheet.instrument == "gemini-cli")
         #expect(sheet.attemptLog?.map { "\($0.instrument) \($0.outcome)" } == ["claude-code auth", "gemini-cli completed"])
         #expect(FakeAgents.calls(in: fx.workspace("backup-ws") + "/.fake-agent", tool: "gemini").count == 1)
+        // A primary whose program is missing: a score-local alias, then the fallback's own alias.
+        let spare = try fx.score("spare", """
+            name: spare
+            workspace: ./spare-ws
+            instruments:
+              broken: {profile: claude-code, config: {executable: no-such-claude}}
+              backup: {profile: codex-cli, config: {model: o3}}
+            instrument: broken
+            instrument_fallbacks: [backup]
+            prompt: {template: "Do it."}
+            """)
+        #expect(try await fx.mzt("submit", spare, "--wait").exitCode == 0)
+        let played = try await fx.status("spare").sheets[0]
+        #expect(played.attemptLog?.map { "\($0.instrument) \($0.outcome)" } == ["claude-code not_found", "codex-cli completed"])
+        #expect(played.model == "o3")
+        let codex = try #require(FakeAgents.calls(in: fx.workspace("spare-ws") + "/.fake-agent", tool: "codex").first)
+        #expect(codex.argv.contains("o3"), "the fallback alias's config applies: \(codex.argv)")
     }
 
     @Test func aRateLimitHoldsEveryJobOnTheInstrumentUntilItIsCleared() async throws {
