@@ -22,6 +22,29 @@ struct InstrumentLimitsTests {
         #expect(sheet.attemptLog?.map(\.outcome) == ["capacity", "completed"], "max_retries is 0: the overload spent none")
     }
 
+    @Test func theCircuitBreakerRestsAFailingInstrumentThenProbesIt() async throws {
+        let fx = try await JobFixture(environment: InstrumentTests.environment)
+        let script = try FakeAgents.script(fx.dir, "modes", ["fail", "fail", "ok"])
+        let path = try fx.score("flaky", """
+            name: flaky
+            workspace: ./flaky-ws
+            circuit_breaker: {failure_threshold: 2, recovery_timeout_seconds: 1.5}
+            retry: {max_retries: 3, base_delay_seconds: 0.1, max_delay_seconds: 0.1}
+            backend: {env: {FAKE_AGENT_SCRIPT: \(script)}}
+            prompt: {template: "hello"}
+            """)
+        #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
+        let records = fx.workspace("flaky-ws") + "/.fake-agent"
+        let started = try FileManager.default.contentsOfDirectory(atPath: records).filter { $0.hasSuffix(".json") }.sorted().map { name -> Double in
+            let entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: records + "/" + name))) as? [String: Any])
+            return entry["started"] as? Double ?? 0
+        }.sorted()
+        try #require(started.count == 3)
+        #expect(started[2] - started[1] >= 1.4, "the probe waits out the open circuit: \(started)")
+        let logs = try await fx.mzt("logs", "flaky").stdout
+        #expect(logs.contains("claude-code failed 2 times in a row: its circuit opens for"), "\(logs)")
+    }
+
     @Test func aHungAgentTimesOutAsATimeout() async throws {
         let fx = try await JobFixture(environment: InstrumentTests.environment)
         let path = try fx.score("stuck", """
