@@ -22,6 +22,30 @@ struct InstrumentLimitsTests {
         #expect(sheet.attemptLog?.map(\.outcome) == ["capacity", "completed"], "max_retries is 0: the overload spent none")
     }
 
+    @Test func theSheetsSettingsBecomeTheToolsFlags() async throws {
+        let fx = try await JobFixture(environment: InstrumentTests.environment)
+        let path = try fx.score("tuned", """
+            name: tuned
+            workspace: ./tuned-ws
+            instrument: claude-code
+            instrument_config:
+              model: opus
+              allowed_tools: [Read, Write]
+              system_prompt: "Be brief."
+              cli_extra_args: ["--max-turns", "3"]
+              skip_permissions: false
+              disable_mcp: false
+            prompt: {template: "hello"}
+            """)
+        #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
+        let call = try #require(FakeAgents.calls(in: fx.workspace("tuned-ws") + "/.fake-agent").first)
+        #expect(call.argv == [
+            "--output-format", "json", "--model", "opus", "-p", "-", "--system-prompt", "Be brief.", "--allowedTools", "Read,Write", "--max-turns", "3",
+        ])
+        let sheet = try await fx.status("tuned").sheets[0]
+        #expect(abs((sheet.costUSD ?? 0) - (1.2 * 0.015 + 0.3 * 0.075)) < 1e-9, "opus's prices")
+    }
+
     @Test func theCircuitBreakerRestsAFailingInstrumentThenProbesIt() async throws {
         let fx = try await JobFixture(environment: InstrumentTests.environment)
         let script = try FakeAgents.script(fx.dir, "modes", ["fail", "fail", "ok"])
