@@ -22,6 +22,16 @@ struct InstrumentLimitsTests {
         #expect(sheet.attemptLog?.map(\.outcome) == ["capacity", "completed"], "max_retries is 0: the overload spent none")
     }
 
+    @Test func aShellSheetPlaysCliWithNoTokensOrCost() async throws {
+        let fx = try await JobFixture(environment: InstrumentTests.environment)
+        let path = try fx.score("shell", "name: shell\nworkspace: ./shell-ws\ninstrument: cli\nprompt: {template: \"echo hi\"}\n")
+        #expect(try await fx.mzt("submit", path, "--wait").exitCode == 0)
+        let status = try await fx.status("shell")
+        #expect(status.sheets[0].instrument == "cli" && status.sheets[0].output == "hi\n")
+        #expect(status.inputTokens == nil && status.costUSD == nil && status.sheets[0].costUSD == nil)
+        #expect(!(try await fx.mzt("status", "shell").stdout.contains("tokens:")))
+    }
+
     @Test func theSheetsSettingsBecomeTheToolsFlags() async throws {
         let fx = try await JobFixture(environment: InstrumentTests.environment)
         let path = try fx.score("tuned", """

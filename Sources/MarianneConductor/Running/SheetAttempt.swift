@@ -90,10 +90,13 @@ struct SheetAttempt: SheetAttempting {
         result.instrument = profile.name
         result.model = prepared.run.settings.effectiveModel(profile)
         result.duration = outcome.duration
-        result.usage = TokenUsage.priced(
-            input: outcome.output.inputTokens, output: outcome.output.outputTokens, model: profile.model(result.model),
-            fallbackInput: loaded.score.limits.costLimits.costPer1kInputTokens, fallbackOutput: loaded.score.limits.costLimits.costPer1kOutputTokens
-        )
+        // Usage only when the tool reported some (a shell command or a text tool has none).
+        if outcome.output.inputTokens != nil || outcome.output.outputTokens != nil {
+            result.usage = TokenUsage.priced(
+                input: outcome.output.inputTokens, output: outcome.output.outputTokens, model: profile.model(result.model),
+                fallbackInput: loaded.score.limits.costLimits.costPer1kInputTokens, fallbackOutput: loaded.score.limits.costLimits.costPer1kOutputTokens
+            )
+        }
         if let error = outcome.spawnError {
             result.failure = error.kind == .notFound ? Self.missingProgram(profile, error) : "could not start \(profile.name): \(error)"
             return result

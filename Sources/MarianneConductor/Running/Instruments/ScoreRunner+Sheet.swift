@@ -194,8 +194,10 @@ extension ScoreRunner {
         if let instrument = result.instrument { checkpoint.sheets[i].instrument = instrument }
         checkpoint.sheets[i].model = result.model
         let usage = result.usage ?? .zero
-        checkpoint.sheets[i].usage = (checkpoint.sheets[i].usage ?? .zero) + usage
-        checkpoint.usage = (checkpoint.usage ?? .zero) + usage
+        if result.usage != nil {
+            checkpoint.sheets[i].usage = (checkpoint.sheets[i].usage ?? .zero) + usage
+            checkpoint.usage = (checkpoint.usage ?? .zero) + usage
+        }
         if completion { checkpoint.sheets[i].completionAttempts = (checkpoint.sheets[i].completionAttempts ?? 0) + 1 }
         let outcome = result.succeeded ? "completed" : result.spawnFailure == .notFound ? "not_found"
             : result.kind?.rawValue ?? (result.answered ? "validation" : "failed")
