@@ -4,55 +4,6 @@ import MarianneProtocol
 import MarianneClient
 import MarianneCore
 
-/// `mzt module install|list`.
-struct ModuleCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "module",
-        abstract: "Install and list modules.",
-        subcommands: [ModuleInstallCommand.self, ModuleListCommand.self]
-    )
-}
-
-struct ModuleInstallCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "install",
-        abstract: "Validate a module folder (module.json + entrypoint) and install it into the conductor's home."
-    )
-
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The module folder.") var path: String
-
-    func run() async throws {
-        let absolute = path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
-        try await global.withClient { client in
-            let info = try await client.call(RPCMethod.moduleInstall, params: ModuleInstallParams(path: absolute), as: ModuleInfo.self)
-            print(global.json ? Render.json(info) : "installed \(info.id) \(info.version)")
-        }
-    }
-}
-
-struct ModuleListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the modules the conductor can run.")
-
-    @OptionGroup var global: GlobalOptions
-
-    func run() async throws {
-        try await global.withClient { client in
-            let result = try await client.call(RPCMethod.moduleList, params: Empty(), as: ModuleListResult.self)
-            if global.json {
-                print(Render.json(result))
-            } else if result.modules.isEmpty {
-                print("no modules; install one with: mzt module install PATH")
-            } else {
-                let rows = result.modules.map { module in
-                    [module.id, module.version, module.kind, module.inputs.keys.sorted().joined(separator: ","), module.description ?? ""]
-                }
-                print(Render.table(["ID", "VERSION", "KIND", "INPUTS", "DESCRIPTION"], rows))
-            }
-        }
-    }
-}
-
 /// `mzt run MODULE_ID` starts a module job; `mzt run SCORE.yaml` submits a score, as
 /// Marianne's `mzt run` does.
 struct RunCommand: AsyncParsableCommand {
@@ -116,7 +67,7 @@ struct RunCommand: AsyncParsableCommand {
             maxDuration: maxDuration, id: id
         )
         try await global.withClient { client in
-            let result = try await client.call(RPCMethod.jobStart, params: params, as: SubmitResult.self)
+            let result = try await client.call(RPCMethods.jobStart, params)
             guard follow else {
                 print(global.json ? Render.json(result) : result.jobID)
                 return

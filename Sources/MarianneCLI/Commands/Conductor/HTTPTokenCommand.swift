@@ -31,7 +31,7 @@ struct HTTPTokenCommand: AsyncParsableCommand {
         var link: String?
         if url {
             try await global.withClient { client in
-                let status = try await client.call(RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self)
+                let status = try await client.call(RPCMethods.conductorStatus, Empty())
                 guard let base = status.httpURL else {
                     FileHandle.standardError.write(Data("Error: the conductor runs without the HTTP gateway; restart it with mzt start --http HOST:PORT\n".utf8))
                     throw ExitCode(ExitCodes.failed)

@@ -32,6 +32,10 @@ struct StartCommand: AsyncParsableCommand {
         (http.map { ["--http", $0] } ?? []) + (httpAllowRemote ? ["--http-allow-remote"] : [])
     }
 
+    func validate() throws {
+        try NumericFlags.seconds(timeout, flag: "--timeout", maximum: 3600)
+    }
+
     func run() async throws {
         let home = global.home
         if httpAllowRemote && http == nil {
@@ -54,13 +58,13 @@ struct StartCommand: AsyncParsableCommand {
         let client = DaemonClient(socketPath: home.socketPath, connectTimeout: 1)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let health = try? await client.call(RPCMethod.conductorHealth, params: Empty(), as: HealthResult.self, timeout: 2) {
+            if let health = try? await client.call(RPCMethods.conductorHealth, Empty(), timeout: 2) {
                 if global.json {
                     print(Render.json(health))
                 } else {
                     print("conductor started (pid \(health.pid))")
                     if http != nil, let status = try? await client.call(
-                        RPCMethod.conductorStatus, params: Empty(), as: ConductorStatusResult.self, timeout: 2
+                        RPCMethods.conductorStatus, Empty(), timeout: 2
                     ), let url = status.httpURL {
                         print("status page: \(url)/  (mzt http-token --url prints a link that logs in)")
                     }

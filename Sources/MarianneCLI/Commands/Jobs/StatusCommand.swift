@@ -21,7 +21,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.withClient { client in
             while true {
-                let status = try await client.call(RPCMethod.jobStatus, params: JobIDParams(jobID: jobID), as: JobStatusResult.self)
+                let status = try await client.call(RPCMethods.jobStatus, JobIDParams(jobID: jobID))
                 if global.json {
                     print(TerminalText.jsonForStdout(Render.json(status)))
                 } else {
@@ -75,38 +75,5 @@ struct StatusCommand: AsyncParsableCommand {
         var cell = [sheet.slurmJobID, sheet.slurmState].compactMap { $0 }.joined(separator: " ")
         if let reason = sheet.slurmReason { cell += " (\(reason))" }
         return cell
-    }
-}
-
-/// `mzt wait ID`: blocks until the job ends.
-struct WaitCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "wait",
-        abstract: "Wait for a job to end; exit 0 if it completed, 1 otherwise.",
-        discussion: "A paused job also ends the wait (exit 1). With --timeout, a job still running when it passes exits 75."
-    )
-
-    @OptionGroup var global: GlobalOptions
-
-    @Argument(help: "The job id.")
-    var jobID: String
-
-    @Option(help: "Give up after this many seconds.")
-    var timeout: Double?
-
-    func run() async throws {
-        try await global.withClient { client in
-            let result = try await client.call(
-                RPCMethod.jobWait, params: WaitParams(jobID: jobID, timeout: timeout), as: WaitResult.self,
-                timeout: timeout.map { $0 + 5 } ?? .infinity
-            )
-            if global.json {
-                print(Render.json(result))
-            } else {
-                print("\(jobID) \(result.job.status.rawValue)" + (result.timedOut ? " (timed out waiting)" : ""))
-            }
-            if result.timedOut { throw ExitCode(ExitCodes.busy) }
-            if result.job.status != .completed { throw ExitCode(ExitCodes.failed) }
-        }
     }
 }

@@ -25,10 +25,14 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "At most this many jobs.")
     var limit: Int?
 
+    func validate() throws {
+        try NumericFlags.count(limit, flag: "--limit", in: 1...1_000_000)
+    }
+
     func run() async throws {
         let params = ListParams(status: status.isEmpty ? nil : status, name: name, limit: limit, all: all ? true : nil)
         try await global.withClient { client in
-            let result = try await client.call(RPCMethod.jobList, params: params, as: ListResult.self)
+            let result = try await client.call(RPCMethods.jobList, params)
             if global.json {
                 print(Render.json(result))
                 return
@@ -50,5 +54,3 @@ struct ListCommand: AsyncParsableCommand {
         }
     }
 }
-
-extension JobStatus: ExpressibleByArgument {}

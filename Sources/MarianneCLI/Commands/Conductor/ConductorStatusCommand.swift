@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import MarianneClient
+import MarianneProtocol
+
+/// `mzt conductor-status`: uptime, pid, memory, jobs.
+struct ConductorStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conductor-status", abstract: "Show the conductor's pid, uptime, memory and jobs.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await global.withClient { client in
+            let status = try await client.call(RPCMethods.conductorStatus, Empty())
+            if global.json {
+                print(Render.json(status))
+                return
+            }
+            let jobs = status.jobsByStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print("""
+                conductor running (pid \(status.pid), version \(status.version))
+                uptime:   \(status.uptime)
+                memory:   \(String(format: "%.1f MB", Double(status.rssBytes) / 1_048_576))
+                home:     \(status.home)
+                jobs:     \(jobs.isEmpty ? "none" : jobs)
+                running:  \(status.runningJobs.isEmpty ? "none" : status.runningJobs.joined(separator: ", ")) (limit \(status.maxConcurrentJobs))
+                modules:  \(status.modules.isEmpty ? "none" : status.modules.joined(separator: ", "))
+                recovered at start: \(status.recoveredJobs)
+                """)
+            if let url = status.httpURL { print("http:     \(url)/") }
+            if let slurm = status.slurm {
+                print("slurm:    " + (slurm.sbatch == nil ? "not found (sbatch is not on the conductor's PATH)" : slurm.message)
+                    + (slurm.followedJobs > 0 ? " (following \(slurm.followedJobs) jobs)" : ""))
+            }
+        }
+    }
+}
