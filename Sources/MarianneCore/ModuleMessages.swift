@@ -51,8 +51,17 @@ public struct StartModuleParams: Codable, Sendable, Equatable {
     public var settings: [String: JSONValue]?
     public var maxDuration: String?
     public var id: String?
+    /// As in `job.submit`: `false` refuses an id whose job has finished.
+    public var replace: Bool?
+    /// As in `job.submit`: group, label, jobs to wait for, delay.
+    public var queue: QueueOptions?
 
-    public init(moduleID: String, inputs: [String: JSONValue]? = nil, settings: [String: JSONValue]? = nil, maxDuration: String? = nil, id: String? = nil) {
+    public init(
+        moduleID: String, inputs: [String: JSONValue]? = nil, settings: [String: JSONValue]? = nil, maxDuration: String? = nil,
+        id: String? = nil, replace: Bool? = nil, queue: QueueOptions? = nil
+    ) {
+        self.replace = replace
+        self.queue = queue
         self.moduleID = moduleID
         self.inputs = inputs
         self.settings = settings
@@ -61,7 +70,7 @@ public struct StartModuleParams: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case inputs, settings, id
+        case inputs, settings, id, replace, queue
         case moduleID = "module_id"
         case maxDuration = "max_duration"
     }

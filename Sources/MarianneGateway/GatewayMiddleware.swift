@@ -30,6 +30,7 @@ struct GatewayError: Error {
         case .jobNotFound: (.notFound, "job_not_found")
         case .resourcesExhausted: (.serviceUnavailable, "resources_exhausted")
         case .alreadyRunning: (.conflict, "already_running")
+        case .jobExists: (.conflict, "job_exists")
         case .shuttingDown: (.serviceUnavailable, "shutting_down")
         case .invalidState: (.conflict, "invalid_state")
         case .workspaceInvalid: (.unprocessableContent, "workspace_invalid")

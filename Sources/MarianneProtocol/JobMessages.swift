@@ -32,13 +32,20 @@ public struct SubmitParams: Codable, Sendable, Equatable {
     public var baseDirectory: String?
     /// Set by the conductor for a job an `on_success` hook chains: how deep in the chain it is.
     public var chainDepth: Int?
+    /// An id whose job has finished: `true` replaces it (its log and history go), `false`
+    /// refuses (-32007); absent replaces, as protocol version 1 always did.
+    public var replace: Bool?
+    /// Where the job queues: its group, label, the jobs it waits for, its delay.
+    public var queue: QueueOptions?
 
     public init(
         configPath: String? = nil, configContent: String? = nil, workspace: String? = nil, startSheet: Int? = nil,
         selfHealing: Bool? = nil, maxDuration: String? = nil, id: String? = nil, baseDirectory: String? = nil,
-        chainDepth: Int? = nil
+        chainDepth: Int? = nil, replace: Bool? = nil, queue: QueueOptions? = nil
     ) {
         self.chainDepth = chainDepth
+        self.replace = replace
+        self.queue = queue
         self.baseDirectory = baseDirectory
         self.configPath = configPath
         self.configContent = configContent
@@ -58,7 +65,33 @@ public struct SubmitParams: Codable, Sendable, Equatable {
         case maxDuration = "max_duration"
         case baseDirectory = "base_directory"
         case chainDepth = "chain_depth"
+        case replace, queue
     }
+}
+
+/// How a new job queues (`job.submit` and `job.start`): all optional.
+public struct QueueOptions: Codable, Sendable, Equatable {
+    /// The group (`group.add`) whose parallelism limits the job; `default` when absent.
+    public var group: String?
+    /// Free text shown by `mzt list` and `mzt status`.
+    public var label: String?
+    /// Ids of jobs that must complete first; if one fails or is cancelled, this job fails.
+    public var after: [String]?
+    /// Start no sooner than this long after submission, e.g. `10m` (at most 366 days).
+    public var delay: String?
+    /// The command line of a job made from one (`mzt add`), shown by `mzt status`.
+    public var command: String?
+
+    public init(group: String? = nil, label: String? = nil, after: [String]? = nil, delay: String? = nil, command: String? = nil) {
+        self.group = group
+        self.label = label
+        self.after = after
+        self.delay = delay
+        self.command = command
+    }
+
+    /// True when nothing is set.
+    public var isEmpty: Bool { self == QueueOptions() }
 }
 
 /// `job.submit` / `job.start` result.
@@ -69,8 +102,15 @@ public struct SubmitResult: Codable, Sendable, Equatable {
     public var workspace: String
     public var totalSheets: Int
     public var queuePosition: Int?
+    /// What the submitter should know: score keys that are ignored (W001...), another
+    /// active job in the same workspace.
+    public var warnings: [String]?
 
-    public init(jobID: String, name: String, status: JobStatus, workspace: String, totalSheets: Int, queuePosition: Int? = nil) {
+    public init(
+        jobID: String, name: String, status: JobStatus, workspace: String, totalSheets: Int, queuePosition: Int? = nil,
+        warnings: [String]? = nil
+    ) {
+        self.warnings = warnings
         self.jobID = jobID
         self.name = name
         self.status = status
@@ -80,7 +120,7 @@ public struct SubmitResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, status, workspace
+        case name, status, workspace, warnings
         case jobID = "job_id"
         case totalSheets = "total_sheets"
         case queuePosition = "queue_position"

@@ -20,12 +20,33 @@ public struct JobSummary: Codable, Sendable, Equatable {
     public var totalSheets: Int
     /// 1-based place in the queue while `pending`.
     public var queuePosition: Int?
+    /// Seconds the job has spent running, over every run: time paused (`pause --now`
+    /// included), failed or waiting in the queue does not count.
+    public var runningSeconds: Double?
+    /// The queue group the job runs in (`default` unless submitted with a group).
+    public var group: String?
+    /// A free-text label given at submission.
+    public var label: String?
+    /// The command line of a job made by `mzt add` (the shell form).
+    public var command: String?
+    /// Jobs that must complete before this one starts (`--after`), while it waits.
+    public var after: [String]?
+    /// The job does not start before this time (`--delay`), while it waits.
+    public var notBefore: Date?
 
     public init(
         jobID: String, kind: String, name: String, status: JobStatus, workspace: String, configPath: String? = nil,
         checkpointPath: String? = nil, pid: Int32? = nil, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil,
-        error: String? = nil, currentSheet: Int? = nil, completedSheets: Int = 0, totalSheets: Int, queuePosition: Int? = nil
+        error: String? = nil, currentSheet: Int? = nil, completedSheets: Int = 0, totalSheets: Int, queuePosition: Int? = nil,
+        runningSeconds: Double? = nil, group: String? = nil, label: String? = nil, command: String? = nil,
+        after: [String]? = nil, notBefore: Date? = nil
     ) {
+        self.runningSeconds = runningSeconds
+        self.group = group
+        self.label = label
+        self.command = command
+        self.after = after
+        self.notBefore = notBefore
         self.jobID = jobID
         self.kind = kind
         self.name = name
@@ -44,15 +65,18 @@ public struct JobSummary: Codable, Sendable, Equatable {
         self.queuePosition = queuePosition
     }
 
-    /// Seconds from start to finish (or to `now` while the job runs).
+    /// Wall time: seconds from the first start to the end (or to `now` while the job has not
+    /// ended), pauses, failures and waits included. `runningSeconds` is the time it ran.
     public func duration(now: Date = Date()) -> Double? {
         guard let startedAt else { return nil }
-        return (finishedAt ?? now).timeIntervalSince(startedAt)
+        return max(0, (finishedAt ?? now).timeIntervalSince(startedAt))
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, name, status, workspace, pid, error
+        case kind, name, status, workspace, pid, error, group, label, command, after
         case jobID = "job_id"
+        case runningSeconds = "running_seconds"
+        case notBefore = "not_before"
         case configPath = "config_path"
         case checkpointPath = "checkpoint_path"
         case createdAt = "created_at"

@@ -120,6 +120,8 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case invalidState = -32004
     case workspaceInvalid = -32005
     case invalidScore = -32006
+    /// A job with this id exists and has finished; submit with `replace` or another id.
+    case jobExists = -32007
 }
 
 /// Method names. They may grow; they never silently change.
@@ -140,6 +142,17 @@ public enum RPCMethod {
     public static let jobLogs = "job.logs"
     public static let jobResults = "job.results"
     public static let jobWait = "job.wait"
+    public static let jobOutput = "job.output"
+    public static let jobSignal = "job.signal"
+    public static let jobRestart = "job.restart"
+    public static let jobMove = "job.move"
+    public static let jobConfig = "job.config"
+    public static let jobEdit = "job.edit"
+    public static let jobRecover = "job.recover"
+    public static let groupList = "group.list"
+    public static let groupAdd = "group.add"
+    public static let groupRemove = "group.remove"
+    public static let groupParallel = "group.parallel"
     public static let moduleList = "module.list"
     public static let moduleInstall = "module.install"
     /// Notification method carrying one log entry of a followed job.

@@ -37,6 +37,17 @@ public enum RPCMethods {
     public static let jobHealth = RPCMethodDescriptor<JobIDParams, ProcessHealth>(RPCMethod.jobHealth)
     public static let jobLogs = RPCMethodDescriptor<LogsParams, LogsResult>(RPCMethod.jobLogs)
     public static let jobResults = RPCMethodDescriptor<JobIDParams, ResultsResult>(RPCMethod.jobResults)
+    public static let jobOutput = RPCMethodDescriptor<OutputParams, OutputResult>(RPCMethod.jobOutput)
+    public static let jobSignal = RPCMethodDescriptor<SignalParams, SignalResult>(RPCMethod.jobSignal)
+    public static let jobRestart = RPCMethodDescriptor<RestartParams, SubmitResult>(RPCMethod.jobRestart)
+    public static let jobMove = RPCMethodDescriptor<MoveParams, MoveResult>(RPCMethod.jobMove)
+    public static let jobConfig = RPCMethodDescriptor<JobIDParams, JobConfigResult>(RPCMethod.jobConfig)
+    public static let jobEdit = RPCMethodDescriptor<EditParams, JobActionResult>(RPCMethod.jobEdit)
+    public static let jobRecover = RPCMethodDescriptor<RecoverParams, RecoverResult>(RPCMethod.jobRecover)
+    public static let groupList = RPCMethodDescriptor<Empty, GroupListResult>(RPCMethod.groupList)
+    public static let groupAdd = RPCMethodDescriptor<GroupParams, GroupListResult>(RPCMethod.groupAdd)
+    public static let groupRemove = RPCMethodDescriptor<GroupParams, GroupListResult>(RPCMethod.groupRemove)
+    public static let groupParallel = RPCMethodDescriptor<GroupParams, GroupListResult>(RPCMethod.groupParallel)
 }
 
 extension ShutdownParams: ValidatedParams {
@@ -69,6 +80,31 @@ extension LogsParams: ValidatedParams {
             throw RPCError(.invalidParams, "invalid params: tail must be between 0 and \(Self.maxTail)")
         }
         if let since, since < 0 { throw RPCError(.invalidParams, "invalid params: since must be 0 or more") }
+    }
+}
+
+extension OutputParams: ValidatedParams {
+    public func validate() throws(RPCError) {
+        if let maxBytes, !(1...Self.maxBytesLimit).contains(maxBytes) {
+            throw RPCError(.invalidParams, "invalid params: max_bytes must be between 1 and \(Self.maxBytesLimit)")
+        }
+        if let tailLines, !(0...1_000_000).contains(tailLines) {
+            throw RPCError(.invalidParams, "invalid params: tail_lines must be between 0 and 1000000")
+        }
+    }
+}
+
+extension MoveParams: ValidatedParams {
+    public func validate() throws(RPCError) {
+        if !(1...10_000_000).contains(position) { throw RPCError(.invalidParams, "invalid params: position must be between 1 and 10000000") }
+    }
+}
+
+extension GroupParams: ValidatedParams {
+    public func validate() throws(RPCError) {
+        if let parallel, !(1...10_000).contains(parallel) {
+            throw RPCError(.invalidParams, "invalid params: parallel must be between 1 and 10000")
+        }
     }
 }
 

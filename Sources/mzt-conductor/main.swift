@@ -4,7 +4,7 @@ import MarianneGateway
 import MarianneProtocol
 
 // The conductor process. `mzt start` runs it in the background; `mzt start --foreground`
-// runs it in the terminal. Usage: mzt-conductor [--home DIR] [--http HOST:PORT [--http-allow-remote]]
+// runs it in the terminal. Usage: mzt-conductor [--home DIR] [--http HOST:PORT [--http-allow-remote]] [--check-config]
 
 let arguments = CommandLine.arguments
 
@@ -21,6 +21,14 @@ let home = ConductorHome.resolve(explicit: explicitHome)
 func fail(_ message: String, code: Int32) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(code)
+}
+
+// `--check-config`: report on conductor.yaml (and --http) as JSON without starting anything.
+if arguments.contains("--check-config") {
+    let listen = arguments.firstIndex(of: "--http").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    let report = SettingsReport.check(path: home.settingsPath, http: listen, allowRemote: arguments.contains("--http-allow-remote"))
+    print(report.json)
+    exit(report.code)
 }
 
 var settings: ConductorSettings

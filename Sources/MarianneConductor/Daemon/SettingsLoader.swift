@@ -82,7 +82,8 @@ extension ConductorSettings {
                 settings.executor = ExecutorReader.read(value, path: "executor", problems: &problems)
                 if let problem = problems.first { throw fail(problem.description) }
             default:
-                throw fail("unknown setting \(key)\(line); known settings: \(keys.sorted().joined(separator: ", "))")
+                let hint = SettingSuggestion.closest(to: key, in: keys).map { "did you mean \($0)? " } ?? ""
+                throw fail("unknown setting \(key)\(line); \(hint)known settings: \(keys.sorted().joined(separator: ", "))")
             }
         }
         return settings

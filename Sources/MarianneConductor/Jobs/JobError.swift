@@ -10,6 +10,8 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidID(String)
     /// Another job with this id has not ended.
     case alreadyActive(String, JobStatus)
+    /// A job with this id has ended and the submission asked not to replace it.
+    case exists(String, JobStatus)
     /// The operation does not apply to a job in this state.
     case invalidState(String, JobStatus, operation: JobOperation)
     case shuttingDown
@@ -26,6 +28,7 @@ public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let id): return "no job \"\(id)\""
         case .invalidID(let id): return "invalid job id \"\(id)\": use 1-64 letters, digits, '.', '_' or '-', not starting with '.'"
         case .alreadyActive(let id, let status): return "job \(id) is already \(status.rawValue)"
+        case .exists(let id, let status): return "job \(id) exists (\(status.rawValue))"
         case .invalidState(let id, let status, let operation): return "job \(id) is \(status.rawValue); \(operation.requirement)"
         case .shuttingDown: return "the conductor is shutting down"
         case .invalidScore(let problems):

@@ -14,7 +14,38 @@ struct JobQueries: Sendable {
     static let maxWaitSeconds = 366.0 * 86_400
 
     func summary(of row: JobRow) async -> JobSummary {
-        row.summary(queuePosition: await queue.position(row.id))
+        await summaries(of: [row])[0]
+    }
+
+    /// Rows as listings show them: with the queue position, the group and holds, the time
+    /// run so far, and the pid of the job's own process while one runs (never the conductor's).
+    func summaries(of rows: [JobRow]) async -> [JobSummary] {
+        let ids = rows.map(\.id)
+        let options = (try? await store.registry.queueRows(ids)) ?? [:]
+        let ran = (try? await store.registry.runningSeconds(ids)) ?? [:]
+        var result: [JobSummary] = []
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            var summary = row.summary(queuePosition: await queue.position(row.id))
+            summary.pid = nil
+            summary.runningSeconds = ran[row.id]
+            if let runner = await queue.liveJob(row.id)?.runner {
+                summary.pid = await runner.currentPID()
+                summary.runningSeconds = await runner.snapshot().elapsedSeconds
+            }
+            if let option = options[row.id] {
+                summary.group = option.groupName ?? JobGroups.defaultGroup
+                summary.label = option.label
+                summary.command = option.command
+                if !row.jobStatus.isTerminal, row.jobStatus != .running {
+                    let holds = queue.groups.holds(of: row.id)
+                    summary.after = holds.after.isEmpty ? nil : holds.after
+                    summary.notBefore = holds.notBefore.flatMap { $0 > Date() ? $0 : nil }
+                }
+            }
+            result.append(summary)
+        }
+        return result
     }
 
     func status(_ id: String) async throws -> JobStatusResult {
@@ -67,8 +98,7 @@ struct JobQueries: Sendable {
             throw JobError.storage("the registry cannot be read: \(error)")
         }
         let page = rows.prefix(limit)
-        var jobs: [JobSummary] = []
-        for row in page { jobs.append(await summary(of: row)) }
+        let jobs = await summaries(of: Array(page))
         return ListResult(jobs: jobs, nextCursor: rows.count > limit ? page.last?.seq : nil)
     }
 

@@ -23,7 +23,9 @@ actor JobQueue {
     private var prepared: [String: PreparedJob] = [:]
     private var live: [String: Live] = [:]
     private var accepting = true
-    private let maxConcurrent: Int
+    /// Group parallelism and the holds of queued jobs (`after`, `delay`).
+    let groups: JobGroups
+    private var wake: Task<Void, Never>?
     private let starter: any JobStarting
     private let logger: Logger
     private let handlers: Handlers
@@ -38,8 +40,8 @@ actor JobQueue {
         var released: @Sendable (String, RunOutcome) async -> Void = { _, _ in }
     }
 
-    init(maxConcurrent: Int, starter: any JobStarting, logger: Logger, handlers: Handlers) {
-        self.maxConcurrent = max(1, maxConcurrent)
+    init(maxConcurrent: Int, starter: any JobStarting, logger: Logger, handlers: Handlers, groups: JobGroups? = nil) {
+        self.groups = groups ?? JobGroups(defaultParallel: maxConcurrent)
         self.starter = starter
         self.logger = logger
         self.handlers = handlers
@@ -57,6 +59,7 @@ actor JobQueue {
     func liveJob(_ id: String) -> Live? { live[id] }
     func position(_ id: String) -> Int? { pending.firstIndex(of: id).map { $0 + 1 } }
     func isQueued(_ id: String) -> Bool { pending.contains(id) || live[id] != nil }
+    var pendingIDs: [String] { Array(pending) }
 
     // MARK: Changes
 
@@ -96,10 +99,42 @@ actor JobQueue {
         return live.compactMap { id, job in job.runner.map { (id, $0, job.task) } }
     }
 
+    /// Moves a queued job to `position` (1-based; past the end means last); false when it is
+    /// not queued.
+    func move(_ id: String, to position: Int) -> Bool {
+        guard let index = pending.firstIndex(of: id) else { return false }
+        pending.remove(at: index)
+        pending.insert(id, at: min(max(0, position - 1), pending.count))
+        dispatch()
+        return true
+    }
+
+    /// Looks at the queue again (a group's parallelism changed, a hold was lifted).
+    func redispatch() {
+        dispatch()
+    }
+
     // MARK: Dispatch
 
+    /// The first queued job whose group has room and whose holds allow it to start.
+    private func nextStartable() -> Int? {
+        guard !pending.isEmpty else { return nil }
+        // Only the default group and no holds: the first job, when there is room (the common case).
+        if groups.isSimple { return live.count < groups.limit(of: JobGroups.defaultGroup) ? pending.startIndex : nil }
+        var running: [String: Int] = [:]
+        for id in live.keys { running[groups.group(of: id), default: 0] += 1 }
+        let now = Date()
+        for (index, id) in pending.enumerated() {
+            let group = groups.group(of: id)
+            if running[group, default: 0] < groups.limit(of: group), groups.isReady(id, now: now) { return index }
+        }
+        return nil
+    }
+
     private func dispatch() {
-        while accepting, live.count < maxConcurrent, let id = pending.popFirst() {
+        while accepting, let index = nextStartable() {
+            let id = pending.remove(at: index)
+            groups.started(id)
             let job = prepared.removeValue(forKey: id)
             live[id] = Live()
             let starter = self.starter
@@ -110,6 +145,16 @@ actor JobQueue {
                 } catch {
                     await self.startFailed(id, error: "\(error)")
                 }
+            }
+        }
+        // A delayed job: look again when its time comes.
+        wake?.cancel()
+        wake = nil
+        if accepting, let next = groups.nextStart(now: Date()) {
+            wake = Task { [weak self] in
+                try? await Task.sleep(for: .seconds(max(0.01, next.timeIntervalSinceNow)))
+                guard !Task.isCancelled else { return }
+                await self?.redispatch()
             }
         }
     }

@@ -45,6 +45,9 @@ public final class JobScheduler: JobEngine, Sendable {
         let plans = PlanCache()
         let crashNote = CrashNote(home: environment.home.root)
         let board = InstrumentBoard()
+        let groups = JobGroups(defaultParallel: settings.maxConcurrentJobs)
+        let reference = QueueReference()
+        let dependents = DependentJobs(store: store, log: log, groups: groups, waiters: waiters, queue: { reference.queue })
         let starter = JobStarter(
             store: store, log: log, catalog: catalog, events: events, killGrace: settings.killGraceSeconds, home: environment.home.root, plans: plans,
             board: board, defaultExecutor: settings.executor
@@ -52,18 +55,24 @@ public final class JobScheduler: JobEngine, Sendable {
         let queue = JobQueue(
             maxConcurrent: settings.maxConcurrentJobs, starter: starter, logger: environment.logger,
             handlers: JobQueue.Handlers(
-                finished: { id, outcome in await Self.finished(id, outcome: outcome, store: store, log: log, waiters: waiters) },
+                finished: { id, outcome in
+                    await Self.finished(id, outcome: outcome, store: store, log: log, waiters: waiters)
+                    await dependents.ended(id, status: outcome.status)
+                },
                 startFailed: { id, reason in
                     let message = "could not start: \(reason)"
                     _ = try? await store.transition(id, from: [.pending, .running], to: .failed, RowChanges(error: .some(message)))
                     log.append(id, level: "ERROR", message: "job \(message)")
                     log.hub.finish(id)
                     waiters.wake(id)
+                    await dependents.ended(id, status: .failed)
                 },
                 liveChanged: { crashNote.update(running: $0) },
                 released: { id, outcome in await events.releaseFollowUps(id, completed: outcome == .completed) }
-            )
+            ),
+            groups: groups
         )
+        reference.queue = queue
         let submission = JobSubmission(store: store, log: log, queue: queue, catalog: catalog, home: environment.home)
         events.setSubmitter { params in try await submission.submit(params) }
         self.environment = environment
@@ -88,6 +97,10 @@ public final class JobScheduler: JobEngine, Sendable {
         // The last progress the runner reported is stored before the final status.
         await log.flush()
         if outcome != .interrupted {
+            // The time it ran, for listings (the checkpoint the runner left has it).
+            if let row = try? await store.find(id), let checkpoint = try? await store.checkpoint(of: row) {
+                try? await store.registry.setRunningSeconds(id, checkpoint.elapsedSeconds)
+            }
             _ = try? await store.transition(
                 id, from: [.pending, .running, .paused], to: outcome.status,
                 RowChanges(error: .some(outcome.error), currentSheet: .some(nil), crashCount: 0)
@@ -109,6 +122,7 @@ public final class JobScheduler: JobEngine, Sendable {
 
     public func registerMethods(on table: MethodTable) {
         JobMethods.register(on: table, scheduler: self)
+        QueueMethods.register(on: table, scheduler: self)
     }
 
     /// Resumes every job a previous conductor left `running` or `pending` (see `Recovery`).
@@ -118,6 +132,11 @@ public final class JobScheduler: JobEngine, Sendable {
             logger.error("registry is not writable", metadata: ["error": "\(problem)"])
         }
         maintenance.start()
+        let admission = QueueAdmission(store: store, groups: queue.groups)
+        for id in await admission.restore() {
+            _ = try? await store.transition(id, from: [.pending, .paused], to: .failed, RowChanges(error: .some("a job it waits for did not complete")))
+            log.append(id, level: "ERROR", message: "job failed: a job it waits for did not complete")
+        }
         let recovered = await Recovery(
             store: store, log: log, queue: queue, crashNote: crashNote, killGrace: settings.killGraceSeconds,
             home: environment.home.root, logger: logger
@@ -128,9 +147,10 @@ public final class JobScheduler: JobEngine, Sendable {
 
     public func summary() async -> JobsSummary {
         var problems = state.problems
+        let frozen = await queue.frozenIDs
         if log.lostEntries > 0 { problems.append("\(log.lostEntries) job log entries could not be stored (is the disk full?)") }
         var summary = JobsSummary(
-            jobsByStatus: (try? await registry.counts()) ?? [:], runningJobs: await queue.runningIDs,
+            jobsByStatus: (try? await registry.counts()) ?? [:], runningJobs: await queue.runningIDs.filter { !frozen.contains($0) },
             modules: await catalog.list().modules.map(\.id), recoveredJobs: state.recovered, problems: problems
         )
         summary.rateLimits = await board.rateLimits()

@@ -20,6 +20,9 @@ struct NewJob: Sendable {
     var warnings: [String] = []
     var queuedMessage: String
     var loaded: LoadedScore?
+    /// `false`: refuse an id whose job has ended (`true` or nil replaces it).
+    var replace: Bool?
+    var queue: QueueOptions?
 }
 
 /// The one way jobs come into being, for scores (`job.submit`) and modules (`job.start`):
@@ -51,7 +54,8 @@ struct JobSubmission: Sendable {
             id: params.id ?? loaded.score.name, kind: "score", name: loaded.score.name, workspace: loaded.workspace,
             configPath: loaded.path, snapshot: loaded.source, sheets: sheets, maxDuration: maxDuration,
             startSheet: startSheet, selfHealing: params.selfHealing ?? false, chainDepth: params.chainDepth ?? 0,
-            warnings: loaded.warnings.map { "score: \($0)" }, queuedMessage: "job queued (\(count) sheet\(count == 1 ? "" : "s"))", loaded: loaded
+            warnings: loaded.warnings.map { "score: \($0)" }, queuedMessage: "job queued (\(count) sheet\(count == 1 ? "" : "s"))", loaded: loaded,
+            replace: params.replace, queue: params.queue
         )
         return try await create(job)
     }
@@ -74,7 +78,7 @@ struct JobSubmission: Sendable {
             workspace: ((home.root as NSString).appendingPathComponent("jobs") as NSString).appendingPathComponent(id),
             snapshot: String(decoding: try JSONEncoder.wire.encode(request), as: UTF8.self), sheets: [],
             maxDuration: try params.maxDuration.map(Self.duration), moduleCheckpoint: saved,
-            queuedMessage: "job queued (module \(manifest.id) \(manifest.version))"
+            queuedMessage: "job queued (module \(manifest.id) \(manifest.version))", replace: params.replace, queue: params.queue
         )
         return try await create(job)
     }
@@ -83,8 +87,16 @@ struct JobSubmission: Sendable {
     private func create(_ job: NewJob) async throws -> SubmitResult {
         guard await queue.isAccepting else { throw JobError.shuttingDown }
         try Self.checkJobID(job.id)
-        if let existing = try await store.find(job.id), !existing.jobStatus.isTerminal {
-            throw JobError.alreadyActive(job.id, existing.jobStatus)
+        if let existing = try await store.find(job.id) {
+            if !existing.jobStatus.isTerminal { throw JobError.alreadyActive(job.id, existing.jobStatus) }
+            if job.replace == false { throw JobError.exists(job.id, existing.jobStatus) }
+        }
+        let admission = QueueAdmission(store: store, groups: queue.groups)
+        let admitted = try await admission.admit(job.queue, jobID: job.id)
+        var warnings = job.warnings
+        let sharing = (try? await store.registry.activeJobs(inWorkspace: job.workspace, except: job.id)) ?? []
+        if !sharing.isEmpty {
+            warnings.append("workspace \(job.workspace) is also used by \(sharing.joined(separator: ", ")), which has not ended; both write there at once")
         }
         try await WorkspacePreparation.prepare(job.workspace, jobID: job.id)
         var checkpoint = JobCheckpoint(
@@ -102,14 +114,24 @@ struct JobSubmission: Sendable {
             completedSheets: job.startSheet - 1, totalSheets: job.sheets.count, seq: 0, configSnapshot: job.snapshot
         )
         try await store.create(row, checkpoint: checkpoint)
+        if let admitted {
+            do { try await store.registry.saveQueue(admitted.row) } catch {
+                _ = try? await store.registry.deletePending(job.id)
+                throw JobError.storage("the registry cannot be written (\(error)); nothing was submitted")
+            }
+            queue.groups.register(job.id, group: admitted.row.groupName, after: admitted.waitingFor, notBefore: admitted.notBefore)
+        }
         log.begin(job.id, lastSeq: 0)
-        for warning in job.warnings { log.append(job.id, level: "WARNING", message: warning) }
+        for warning in warnings { log.append(job.id, level: "WARNING", message: warning) }
         log.append(job.id, level: "INFO", message: job.queuedMessage)
+        if let admitted, !admitted.waitingFor.isEmpty {
+            log.append(job.id, level: "INFO", message: "waiting for \(admitted.waitingFor.sorted().joined(separator: ", ")) to complete")
+        }
         await queue.enqueue(job.id, job: PreparedJob(row: row, checkpoint: checkpoint, loaded: job.loaded))
         let live = await queue.liveJob(job.id) != nil
         return SubmitResult(
             jobID: job.id, name: job.name, status: live ? .running : .pending, workspace: job.workspace,
-            totalSheets: job.sheets.count, queuePosition: await queue.position(job.id)
+            totalSheets: job.sheets.count, queuePosition: await queue.position(job.id), warnings: warnings.isEmpty ? nil : warnings
         )
     }
 

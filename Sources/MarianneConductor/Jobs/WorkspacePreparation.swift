@@ -11,10 +11,8 @@ enum WorkspacePreparation {
             if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
                 throw JobError.workspace("workspace \(path) is a symlink; refusing it (use the real directory)")
             }
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw JobError.workspace("workspace \(path) cannot be created: \(error.localizedDescription)")
+            if let problem = makeDirectories(path) {
+                throw JobError.workspace("workspace \(path) cannot be created: \(problem); choose another with --workspace")
             }
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
                 throw JobError.workspace("workspace \(path) is not a directory")
@@ -35,5 +33,17 @@ enum WorkspacePreparation {
             unlink(WorkspaceFiles.pauseSignal(workspace: path, jobID: jobID))
             unlink(WorkspaceFiles.cancelSignal(workspace: path, jobID: jobID))
         }
+    }
+
+    /// `mkdir -p`: nil when the directory exists afterwards, else what failed, in the
+    /// system's words with the folder it failed in.
+    static func makeDirectories(_ path: String) -> String? {
+        var info = stat()
+        if stat(path, &info) == 0 { return (info.st_mode & S_IFMT) == S_IFDIR ? nil : "\(path) exists and is not a directory" }
+        let parent = (path as NSString).deletingLastPathComponent
+        if parent != path, !parent.isEmpty, let problem = makeDirectories(parent) { return problem }
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return nil }
+        let code = errno
+        return "\(String(cString: strerror(code))) (creating \((path as NSString).lastPathComponent) in \(parent.isEmpty ? "/" : parent))"
     }
 }

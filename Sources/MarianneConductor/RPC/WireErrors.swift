@@ -12,9 +12,17 @@ extension RPCError {
         case .invalidID:
             self.init(.invalidParams, error.description)
         case .alreadyActive(let id, let status):
+            let first = status == .paused
+                ? "resume it with `mzt resume \(id)`" : "wait for it with `mzt wait \(id)`"
             self.init(
                 .alreadyRunning,
-                "job \(id) is already \(status.rawValue); wait for it, cancel it with `mzt cancel \(id)`, or submit with --id NEW_ID"
+                "job \(id) is already \(status.rawValue); \(first), cancel it with `mzt cancel \(id)`, or submit with --id NEW_ID"
+            )
+        case .exists(let id, let status):
+            self.init(
+                .jobExists,
+                "job \(id) already exists (\(status.rawValue)); submit with --replace to replace it (its log and results are lost), "
+                    + "with --id NEW_ID to keep it, or run it again as a new job with `mzt restart-job \(id)`"
             )
         case .invalidState(let id, let status, let operation):
             var message = "job \(id) is \(status.rawValue); \(operation.requirement)"

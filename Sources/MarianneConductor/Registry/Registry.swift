@@ -56,6 +56,7 @@ final class Registry: Sendable {
                 t.add(column: "crash_count", .integer).notNull().defaults(to: 0)
             }
         }
+        registerQueueMigrations(&migrator)
         return migrator
     }
 

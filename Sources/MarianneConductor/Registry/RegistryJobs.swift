@@ -17,6 +17,8 @@ extension Registry {
             try fresh.insert(db, onConflict: .replace)
             try db.cachedStatement(sql: "DELETE FROM job_logs WHERE job_id = ?").execute(arguments: [row.id])
             try db.cachedStatement(sql: "DELETE FROM job_results WHERE job_id = ?").execute(arguments: [row.id])
+            try db.cachedStatement(sql: "DELETE FROM job_queue WHERE job_id = ?").execute(arguments: [row.id])
+            try db.cachedStatement(sql: "UPDATE jobs SET running_seconds = NULL WHERE id = ?").execute(arguments: [row.id])
             return nil
         }
     }

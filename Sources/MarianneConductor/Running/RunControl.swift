@@ -27,6 +27,10 @@ final class RunControl: @unchecked Sendable {
     private var _stop: StopRequest?
     private var _pause = false
     private var _frozen = false
+    /// Time frozen (`pause --now`) does not count as running: when the current freeze began,
+    /// and how long earlier ones lasted.
+    private var frozenSince: ContinuousClock.Instant?
+    private var frozenSeconds = 0.0
     private var stopHandler: (@Sendable (StopRequest) -> Void)?
     private var pauseHandler: (@Sendable () -> Void)?
     private var watcher: Task<Void, Never>?
@@ -41,7 +45,16 @@ final class RunControl: @unchecked Sendable {
     var stopRequest: StopRequest? { lock.withLock { _stop } }
     var pauseRequested: Bool { lock.withLock { _pause } }
     var isFrozen: Bool { lock.withLock { _frozen } }
-    var elapsed: Double { clock.elapsed }
+    var elapsed: Double {
+        lock.withLock {
+            let current = frozenSince.map { Self.seconds(ContinuousClock.now - $0) } ?? 0
+            return max(0, clock.elapsed - frozenSeconds - current)
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
     var pauseFile: String { WorkspaceFiles.pauseSignal(workspace: workspace, jobID: jobID) }
 
     /// What to do when a stop is requested (called once, with the first request).
@@ -78,7 +91,15 @@ final class RunControl: @unchecked Sendable {
     }
 
     func setFrozen(_ frozen: Bool) {
-        lock.withLock { _frozen = frozen }
+        lock.withLock {
+            if frozen, frozenSince == nil {
+                frozenSince = .now
+            } else if !frozen, let since = frozenSince {
+                frozenSeconds += Self.seconds(ContinuousClock.now - since)
+                frozenSince = nil
+            }
+            _frozen = frozen
+        }
     }
 
     /// True when a pause file was created by hand (a score checks it at each sheet boundary).

@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import MarianneProtocol
+
+/// How a job queues, as the `job_queue` table keeps it: its group, label, the jobs it waits
+/// for, its earliest start, and the command line of a job made from one. Only jobs submitted
+/// with one of these have a row.
+struct JobQueueRow: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "job_queue"
+
+    var jobID: String
+    var groupName: String?
+    var label: String?
+    /// JSON array of job ids.
+    var after: String?
+    var notBefore: Double?
+    var command: String?
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case label, after, command
+        case jobID = "job_id"
+        case groupName = "group_name"
+        case notBefore = "not_before"
+    }
+
+    var afterIDs: [String] {
+        guard let after, let ids = try? JSONDecoder().decode([String].self, from: Data(after.utf8)) else { return [] }
+        return ids
+    }
+}
+
+/// A queue group and its parallelism, as `job_groups` keeps it.
+struct JobGroupRow: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "job_groups"
+
+    var name: String
+    var parallel: Int
+}
+
+/// Queue options, groups and running time in the registry.
+extension Registry {
+    static func registerQueueMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-queue-groups") { db in
+            try db.execute(sql: """
+                CREATE TABLE job_queue (
+                    job_id TEXT PRIMARY KEY NOT NULL, group_name TEXT, label TEXT, after TEXT,
+                    not_before REAL, command TEXT) WITHOUT ROWID;
+                CREATE TABLE job_groups (name TEXT PRIMARY KEY NOT NULL, parallel INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX jobs_workspace ON jobs (workspace);
+                """)
+            try db.alter(table: "jobs") { t in t.add(column: "running_seconds", .double) }
+        }
+    }
+
+    func saveQueue(_ row: JobQueueRow) async throws {
+        try await pool.write { db in try row.save(db) }
+    }
+
+    /// The queue rows of `ids` (those that have one).
+    func queueRows(_ ids: [String]) async throws -> [String: JobQueueRow] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let rows = try JobQueueRow.filter(ids.contains(JobQueueRow.CodingKeys.jobID)).fetchAll(db)
+            return Dictionary(rows.map { ($0.jobID, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// Queue rows of the jobs that have not ended (to rebuild the queue's holds at start).
+    func activeQueueRows() async throws -> [JobQueueRow] {
+        let active = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
+        return try await pool.read { db in
+            try JobQueueRow.fetchAll(db, sql: """
+                SELECT q.* FROM job_queue q JOIN jobs j ON j.id = q.job_id
+                WHERE j.status IN (\(active.map { _ in "?" }.joined(separator: ",")))
+                """, arguments: StatementArguments(active))
+        }
+    }
+
+    /// Other jobs that have not ended and use `workspace`.
+    func activeJobs(inWorkspace workspace: String, except id: String) async throws -> [String] {
+        let active = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
+        return try await pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT id FROM jobs WHERE workspace = ? AND id != ?
+                AND status IN (\(active.map { _ in "?" }.joined(separator: ","))) ORDER BY seq LIMIT 10
+                """, arguments: StatementArguments([workspace, id] + active))
+        }
+    }
+
+    /// Seconds the job ran, kept when a run ends (the checkpoint has it too).
+    func setRunningSeconds(_ id: String, _ seconds: Double) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE jobs SET running_seconds = ? WHERE id = ?", arguments: [seconds, id])
+        }
+    }
+
+    func runningSeconds(_ ids: [String]) async throws -> [String: Double] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var found: [String: Double] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments(ids)
+            )
+            for row in rows { found[row["id"]] = row["running_seconds"] }
+            return found
+        }
+    }
+
+    func groups() async throws -> [JobGroupRow] {
+        try await pool.read { db in try JobGroupRow.order(Column("name")).fetchAll(db) }
+    }
+
+    func saveGroup(_ group: JobGroupRow) async throws {
+        try await pool.write { db in try group.save(db) }
+    }
+
+    func deleteGroup(_ name: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM job_groups WHERE name = ?", arguments: [name])
+            return db.changesCount > 0
+        }
+    }
+}
