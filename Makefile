@@ -2,7 +2,9 @@ SWIFT ?= swift
 BIN := .build/debug/mzt
 DEMO_HOME ?= /tmp/mzt-demo-home
 
-.PHONY: build release test test-deps demo clean docs install bench bench-peers reliability fmt fmt-check
+PREFIX ?= /usr/local
+
+.PHONY: build release test test-deps demo clean docs install man bench bench-peers reliability fmt fmt-check
 
 build:
 	$(SWIFT) build
@@ -51,8 +53,14 @@ fmt:
 fmt-check:
 	$(SWIFT) format lint --recursive --parallel Sources Tests Package.swift
 
-install: release
-	install -m 0755 .build/release/mzt .build/release/mzt-conductor /usr/local/bin/
+## The manual page, generated from the commands themselves (mzt generate-manual).
+man: release
+	.build/release/mzt generate-manual > .build/mzt.1
+
+install: release man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 .build/release/mzt .build/release/mzt-conductor $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 .build/mzt.1 $(DESTDIR)$(PREFIX)/share/man/man1/mzt.1
 
 clean:
 	rm -rf .build

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MarianneProtocol
 
 /// The `mzt` command: a thin client of the conductor.
@@ -7,21 +8,38 @@ public struct MZT: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mzt",
         abstract: "Run and control jobs through the Marianne conductor.",
+        discussion: "Exit codes: 0 ok, 1 failed, 64 usage, 65 invalid input, 66 cannot read, 69 no conductor, 75 busy or timed out (Docs/CLI.md).",
         version: marianneVersion,
-        subcommands: [
-            StartCommand.self, StopCommand.self, RestartCommand.self, ConductorStatusCommand.self,
-            SubmitCommand.self, ValidateCommand.self, ListCommand.self, StatusCommand.self, WaitCommand.self,
-            PauseCommand.self, ResumeCommand.self, CancelCommand.self, LogsCommand.self, ResultsCommand.self,
-            HealthCommand.self, DeleteCommand.self, ClearCommand.self, RunCommand.self, ModuleCommand.self,
-            HTTPTokenCommand.self, InstrumentsCommand.self, ClearRateLimitsCommand.self,
+        subcommands: [GenerateManualCommand.self],
+        groupedSubcommands: [
+            CommandGroup(name: "Conductor", subcommands: [
+                StartCommand.self, StopCommand.self, RestartCommand.self, ConductorStatusCommand.self, TopCommand.self,
+                DoctorCommand.self, ConfigCommand.self, HTTPTokenCommand.self, ClearRateLimitsCommand.self,
+            ]),
+            CommandGroup(name: "Jobs", subcommands: [
+                SubmitCommand.self, RunCommand.self, AddCommand.self, ListCommand.self, StatusCommand.self, WaitCommand.self,
+                LogsCommand.self, ResultsCommand.self, HealthCommand.self,
+            ]),
+            CommandGroup(name: "Control", subcommands: [
+                PauseCommand.self, ResumeCommand.self, CancelCommand.self, KillCommand.self, RestartJobCommand.self,
+                EditCommand.self, ModifyCommand.self, RecoverCommand.self, MoveCommand.self, DeleteCommand.self, ClearCommand.self,
+            ]),
+            CommandGroup(name: "Queue groups", subcommands: [GroupCommand.self, ParallelCommand.self]),
+            CommandGroup(name: "Diagnosis", subcommands: [ErrorsCommand.self, DiagnoseCommand.self, HistoryCommand.self]),
+            CommandGroup(name: "Scores and modules", subcommands: [ValidateCommand.self, InitCommand.self, ModuleCommand.self, InstrumentsCommand.self]),
         ]
     )
 
     public init() {}
 }
 
-/// Runs `mzt` with the process arguments (the async entry point of ArgumentParser).
+/// Runs `mzt` with the process arguments (the async entry point of ArgumentParser). An
+/// unknown command is named as such (exit 64), with the closest known one.
 public func runMZT() async {
+    if let problem = CommandNames.problem(Array(CommandLine.arguments.dropFirst())) {
+        Problem.error(problem)
+        exit(ExitCodes.usage)
+    }
     let command: AsyncParsableCommand.Type = MZT.self
     await command.main()
 }

@@ -83,12 +83,23 @@ public final class Gateway: ConductorFrontend, Sendable {
         do {
             port = try await startup.port()
         } catch {
-            throw GatewayStartError(description: "cannot listen on \(listen.host):\(listen.port): \(error)")
+            throw GatewayStartError(description: "cannot listen on \(listen.host):\(listen.port): \(Self.explain(error))")
         }
         let host = address.contains(":") ? "[\(address)]" : address
         let url = "http://\(host):\(port)"
         logger.info("http gateway listening", metadata: ["url": "\(url)"])
         return Gateway(url: url, serviceGroup: serviceGroup, running: running, feed: feed)
+    }
+
+    /// A bind failure in the system's words, with what to do (NIO's text names its own calls).
+    static func explain(_ error: any Error) -> String {
+        guard let io = error as? IOError else { return "\(error)" }
+        switch io.errnoCode {
+        case EADDRINUSE: return "the address is already in use (another program listens on it); choose another port with --http HOST:PORT"
+        case EACCES: return "permission denied (ports below 1024 need privileges); choose a port above 1024"
+        case EADDRNOTAVAIL: return "no interface of this machine has that address"
+        default: return "\(String(cString: strerror(io.errnoCode))) (errno \(io.errnoCode))"
+        }
     }
 
     /// Stops accepting, ends open WebSocket streams, and waits (briefly) for the server to stop.

@@ -5,7 +5,7 @@ import MarianneClient
 
 /// Options every command that talks to the conductor takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("home"), help: "The conductor's home (default: $MZT_HOME, else ~/.marianne).")
+    @Option(name: .customLong("home"), help: "The conductor's home (default: $MZT_HOME, else ~/.marianne).", completion: .directory)
     var homePath: String?
 
     @Flag(help: "Machine-readable JSON output.")
@@ -26,7 +26,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     static func fail(_ error: ClientError, json: Bool) -> ExitCode {
-        var message = "Error: \(error)"
+        var message = "\(Palette.stderr.errorLabel) \(error)"
         var code = ExitCodes.failed
         switch error {
         case .conductorNotRunning: code = ExitCodes.conductorNotRunning

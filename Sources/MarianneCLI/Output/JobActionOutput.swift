@@ -15,7 +15,7 @@ enum JobActionOutput {
                 timeout: timeout.map { $0 + 5 } ?? .infinity
             )
             if waited.timedOut {
-                FileHandle.standardError.write(Data("Error: \(result.jobID) did not \(action) within \(timeout ?? 0)s\n".utf8))
+                Problem.error("\(result.jobID) did not \(action) within \(timeout ?? 0)s")
                 throw ExitCode(ExitCodes.busy)
             }
             shown.status = waited.job.status

@@ -11,13 +11,20 @@ enum LogPrinter {
             Swift.print(TerminalText.jsonForStdout(Render.jsonLine(entry)))
         } else {
             let level = entry.level.padding(toLength: 7, withPad: " ", startingAt: 0)
-            Swift.print("\(Render.time(entry.timestamp)) \(level) \(TerminalText.forStdout(entry.message))")
+            let shown = switch LogEntry.rank(entry.level) {
+            case 3...: Palette.stdout.paint(level, .red)
+            case 2: Palette.stdout.paint(level, .yellow)
+            case 0: Palette.stdout.paint(level, .dim)
+            default: level
+            }
+            Swift.print("\(Render.time(entry.timestamp)) \(shown) \(TerminalText.forStdout(entry.message))")
         }
     }
 
     /// Streams until the job ends. A lost connection is retried with bounded backoff from the
     /// last sequence number seen, so nothing is shown twice and nothing is skipped.
     static func follow(client: DaemonClient, params: LogsParams, json: Bool) async throws -> LogsResult {
+        Terminal.flushEachLine()
         let last = LastSeen(params.since ?? 0)
         var delay = 0.1
         var failures = 0

@@ -4,20 +4,39 @@ import MarianneCore
 
 /// Plain-text rendering shared by the commands.
 enum Render {
-    /// Left-aligned columns separated by two spaces.
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
+    /// Left-aligned columns separated by two spaces. With `width` (the terminal's), the
+    /// column `shrink` is shortened with an ellipsis so that rows fit, down to 12 characters.
+    /// `style` colours a cell (column, text) after it is padded: escapes never count as width.
+    static func table(
+        _ header: [String], _ rows: [[String]], width: Int? = nil, shrink: Int? = nil,
+        style: ((Int, String) -> String)? = nil
+    ) -> String {
+        var rows = rows
         var widths = header.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count {
                 widths[i] = max(widths[i], cell.count)
             }
         }
-        func line(_ cells: [String]) -> String {
+        if let width, let shrink, shrink < widths.count {
+            let others = widths.enumerated().filter { $0.offset != shrink }.map(\.element).reduce(0, +) + 2 * (widths.count - 1)
+            let room = max(12, width - others)
+            if widths[shrink] > room {
+                widths[shrink] = max(room, header[shrink].count)
+                for r in rows.indices where shrink < rows[r].count {
+                    rows[r][shrink] = TextWrap.truncate(rows[r][shrink], to: widths[shrink])
+                }
+            }
+        }
+        func line(_ cells: [String], styled: Bool) -> String {
             cells.enumerated().map { i, cell in
-                i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                let padded = i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                guard styled, let style else { return padded }
+                let trimmed = padded.prefix(cell.count)
+                return style(i, String(trimmed)) + padded.dropFirst(cell.count)
             }.joined(separator: "  ")
         }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+        return ([line(header, styled: false)] + rows.map { line($0, styled: true) }).joined(separator: "\n")
     }
 
     /// `[#########...........]  3/10`

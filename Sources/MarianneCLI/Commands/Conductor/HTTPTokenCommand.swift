@@ -24,7 +24,7 @@ struct HTTPTokenCommand: AsyncParsableCommand {
     func run() async throws {
         let home = global.home
         guard let data = FileManager.default.contents(atPath: home.httpTokenPath) else {
-            FileHandle.standardError.write(Data("Error: no token in \(home.httpTokenPath) yet; start the conductor with --http HOST:PORT once\n".utf8))
+            Problem.error("no token in \(home.httpTokenPath) yet; start the conductor with --http HOST:PORT once")
             throw ExitCode(ExitCodes.cannotRead)
         }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -33,7 +33,7 @@ struct HTTPTokenCommand: AsyncParsableCommand {
             try await global.withClient { client in
                 let status = try await client.call(RPCMethods.conductorStatus, Empty())
                 guard let base = status.httpURL else {
-                    FileHandle.standardError.write(Data("Error: the conductor runs without the HTTP gateway; restart it with mzt start --http HOST:PORT\n".utf8))
+                    Problem.error("the conductor runs without the HTTP gateway; restart it with mzt start --http HOST:PORT")
                     throw ExitCode(ExitCodes.failed)
                 }
                 link = "\(base)/?token=\(token)"

@@ -15,12 +15,23 @@ struct RestartCommand: AsyncParsableCommand {
     @Option(name: .customLong("http"), help: ArgumentHelp("Serve the HTTP gateway on HOST:PORT.", valueName: "host:port")) var http: String?
     @Flag(name: .customLong("http-allow-remote"), help: "Allow --http on an address other machines can reach.") var httpAllowRemote = false
 
+    func validate() throws {
+        try StartCommand.checkHTTP(http, allowRemote: httpAllowRemote)
+    }
+
     func run() async throws {
         if httpAllowRemote && self.http == nil {
-            FileHandle.standardError.write(Data("Error: --http-allow-remote needs --http HOST:PORT\n".utf8))
+            Problem.error("--http-allow-remote needs --http HOST:PORT")
             throw ExitCode(ExitCodes.usage)
         }
         var http = self.http.map { ["--http", $0] + (httpAllowRemote ? ["--http-allow-remote"] : []) } ?? []
+        // A conductor.yaml the new conductor would refuse stops nothing.
+        guard let report = ConfigReport.check(home: global.home, http: http) else { throw ExitCode(ExitCodes.failed) }
+        for warning in report.warnings { Problem.warning(warning) }
+        guard report.valid else {
+            Problem.error("\(report.error ?? "the settings are invalid"); the conductor was not stopped (fix it, then mzt restart)")
+            throw ExitCode(ExitCodes.invalidInput)
+        }
         if ConductorProcess.runningPid(home: global.home) != nil {
             if http.isEmpty, let status = try? await global.client.call(RPCMethods.conductorStatus, Empty(), timeout: 2),
                let url = status.httpURL {

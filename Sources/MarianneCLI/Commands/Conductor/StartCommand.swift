@@ -34,12 +34,26 @@ struct StartCommand: AsyncParsableCommand {
 
     func validate() throws {
         try NumericFlags.seconds(timeout, flag: "--timeout", maximum: 3600)
+        try Self.checkHTTP(http, allowRemote: httpAllowRemote)
+    }
+
+    /// `--http` is checked before any conductor is started (exit 64).
+    static func checkHTTP(_ http: String?, allowRemote: Bool) throws {
+        guard let http else {
+            if allowRemote { throw ValidationError("--http-allow-remote needs --http HOST:PORT") }
+            return
+        }
+        do {
+            _ = try HTTPListenSettings.parse(http, allowRemote: allowRemote)
+        } catch {
+            throw ValidationError("--http \(http): \(error)")
+        }
     }
 
     func run() async throws {
         let home = global.home
         if httpAllowRemote && http == nil {
-            FileHandle.standardError.write(Data("Error: --http-allow-remote needs --http HOST:PORT\n".utf8))
+            Problem.error("--http-allow-remote needs --http HOST:PORT")
             throw ExitCode(ExitCodes.usage)
         }
         // A conductor that is exiting (killed, or its leader already gone) still holds the
@@ -74,12 +88,12 @@ struct StartCommand: AsyncParsableCommand {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
                 let log = Self.logTail(home.logPath, from: logOffset)
-                FileHandle.standardError.write(Data("Error: the conductor exited at start:\n\(log)\n".utf8))
+                Problem.error("the conductor exited at start:\n\(log)")
                 throw ExitCode(ExitCodes.failed)
             }
             try await Task.sleep(nanoseconds: 5_000_000)
         }
-        FileHandle.standardError.write(Data("Error: the conductor did not answer within \(Int(timeout))s; see \(home.logPath)\n".utf8))
+        Problem.error("the conductor did not answer within \(Int(timeout))s; see \(home.logPath)")
         throw ExitCode(ExitCodes.busy)
     }
 

@@ -44,14 +44,17 @@ struct StopCommand: AsyncParsableCommand {
             let status = try await client.call(RPCMethods.conductorStatus, Empty())
             let running = status.runningJobs.count
             if running > 0, !yes, isatty(0) != 0 {
-                print("\(running) job\(running == 1 ? " is" : "s are") running (\(status.runningJobs.joined(separator: ", "))).")
-                print("They will be stopped and resumed from their checkpoints when the conductor starts again. Stop? [y/N] ", terminator: "")
+                let width = Terminal.width ?? 80
+                let text = "\(running) job\(running == 1 ? " is" : "s are") running (\(status.runningJobs.joined(separator: ", "))). "
+                    + "They will be stopped and resumed from their checkpoints when the conductor starts again. Stop? [y/N]"
+                print(TextWrap.wrap(text, width: width).joined(separator: "\n") + " ", terminator: "")
+                Terminal.flush()
                 guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
                     print("not stopped")
                     throw ExitCode(ExitCodes.failed)
                 }
             } else if running > 0, !quiet, !global.json {
-                FileHandle.standardError.write(Data("warning: stopping \(running) running job\(running == 1 ? "" : "s"); they resume on the next start\n".utf8))
+                Problem.warning("stopping \(running) running job\(running == 1 ? "" : "s"); they resume on the next start")
             }
             _ = try await client.call(RPCMethods.conductorShutdown, ShutdownParams(graceSeconds: grace))
             try await waitUntilGone(pid: status.pid, home: home, timeout: (grace ?? 10) + 30)
@@ -67,7 +70,7 @@ struct StopCommand: AsyncParsableCommand {
     /// (so a start right after cannot find it still running).
     static func waitUntilGone(pid: Int32, home: ConductorHome, timeout: Double) async throws {
         if await ConductorProcess.waitUntilGone(pid: pid, home: home, timeout: timeout) { return }
-        FileHandle.standardError.write(Data("Error: the conductor (pid \(pid)) did not stop within \(Int(timeout))s; use mzt stop --force\n".utf8))
+        Problem.error("the conductor (pid \(pid)) did not stop within \(Int(timeout))s; use mzt stop --force")
         throw ExitCode(ExitCodes.busy)
     }
 }

@@ -12,7 +12,7 @@ struct CancelCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var jobID: String
+    @Argument(help: "The job id.", completion: .custom(Completions.activeJobIDs)) var jobID: String
     @Flag(help: "Block until the job has ended.") var wait = false
 
     func run() async throws {

@@ -11,7 +11,7 @@ struct DeleteCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var jobID: String
+    @Argument(help: "The job id.", completion: .custom(Completions.jobIDs)) var jobID: String
 
     func run() async throws {
         try await global.withClient { client in

@@ -8,7 +8,11 @@ struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List jobs, newest first.",
-        discussion: "Without --all, jobs that finished more than a day ago are left out."
+        discussion: """
+            Without --all or --status, jobs that finished more than a day ago are left out. On a terminal, long ids are \
+            shortened with an ellipsis so that rows fit; --wide (or a pipe, or --json) shows them whole, with the group \
+            and label. RAN is the time a job ran; WALL the time since it first started.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -16,7 +20,7 @@ struct ListCommand: AsyncParsableCommand {
     @Flag(help: "Include every job, however old.")
     var all = false
 
-    @Option(help: "Only jobs with this status (pending, running, paused, completed, failed, cancelled, stopped).")
+    @Option(help: "Only jobs with this status.")
     var status: [JobStatus] = []
 
     @Option(help: "Only jobs whose id or name contains this text.")
@@ -24,6 +28,9 @@ struct ListCommand: AsyncParsableCommand {
 
     @Option(help: "At most this many jobs.")
     var limit: Int?
+
+    @Flag(help: "Whole ids, and the group and label of each job.")
+    var wide = false
 
     func validate() throws {
         try NumericFlags.count(limit, flag: "--limit", in: 1...1_000_000)
@@ -38,19 +45,47 @@ struct ListCommand: AsyncParsableCommand {
                 return
             }
             guard !result.jobs.isEmpty else {
-                print(all ? "no jobs" : "no recent jobs (mzt list --all shows every job)")
+                print(Self.nothing(status: status, name: name, all: all))
                 return
             }
-            let rows = result.jobs.map { job in
-                [
-                    job.jobID,
-                    job.status.rawValue + (job.queuePosition.map { " (#\($0))" } ?? ""),
-                    "\(job.completedSheets)/\(job.totalSheets)",
-                    Render.time(job.startedAt),
-                    Render.duration(job.duration()),
-                ]
-            }
-            print(Render.table(["ID", "STATUS", "PROGRESS", "STARTED", "DURATION"], rows))
+            print(Self.table(result.jobs, width: wide ? nil : Terminal.width, wide: wide, palette: .stdout, now: Date()))
+        }
+    }
+
+    /// What an empty listing says: which jobs there are none of.
+    static func nothing(status: [JobStatus], name: String?, all: Bool) -> String {
+        let which = status.isEmpty ? "" : status.map(\.rawValue).joined(separator: " or ") + " "
+        let named = name.map { " matching \"\($0)\"" } ?? ""
+        if all || !status.isEmpty { return "no \(which)jobs\(named)" }
+        return "no recent jobs\(named) (mzt list --all shows every job)"
+    }
+
+    /// `pending (#2)`, `pending (#3, after build)`, `pending (#1, at 14:05:00)`.
+    static func statusText(_ job: JobSummary) -> String {
+        var notes = job.queuePosition.map { ["#\($0)"] } ?? []
+        if let after = job.after, !after.isEmpty { notes.append("after " + after.joined(separator: ",")) }
+        if let start = job.notBefore { notes.append("at " + Render.time(start)) }
+        return job.status.rawValue + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))")
+    }
+
+    static func table(_ jobs: [JobSummary], width: Int?, wide: Bool, palette: Palette, now: Date) -> String {
+        var header = ["ID", "STATUS", "PROGRESS", "STARTED", "RAN", "WALL"]
+        if wide { header += ["GROUP", "LABEL"] }
+        let rows = jobs.map { job in
+            var row = [
+                job.jobID,
+                statusText(job),
+                job.totalSheets > 0 ? "\(job.completedSheets)/\(job.totalSheets)" : "-",
+                Render.time(job.startedAt),
+                Render.duration(job.startedAt == nil ? nil : job.runningSeconds),
+                Render.duration(job.duration(now: now)),
+            ]
+            if wide { row += [job.group ?? "default", TerminalText.forStdout(job.label ?? "")] }
+            return row
+        }
+        return Render.table(header, rows, width: width, shrink: 0) { column, text in
+            guard column == 1, let word = text.split(separator: " ").first, let status = JobStatus(rawValue: String(word)) else { return text }
+            return palette.status(status, text)
         }
     }
 }

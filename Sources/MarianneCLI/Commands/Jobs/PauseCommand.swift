@@ -12,7 +12,7 @@ struct PauseCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var jobID: String
+    @Argument(help: "The job id.", completion: .custom(Completions.activeJobIDs)) var jobID: String
     @Flag(help: "Block until the job is paused.") var wait = false
     @Option(help: "With --wait, give up after this many seconds (exit 75).") var timeout: Double?
     @Flag(help: "Also stop the running processes now (SIGSTOP); resume continues them.") var now = false

@@ -11,7 +11,7 @@ struct ResumeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job id.") var jobID: String
+    @Argument(help: "The job id.", completion: .custom(Completions.activeJobIDs)) var jobID: String
     @Flag(help: "Re-read the score file instead of the snapshot in the checkpoint.") var reload = false
 
     func run() async throws {

@@ -18,16 +18,18 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A score file (.yaml/.yml), or a module id.") var target: String
+    @Argument(help: "A score file (.yaml/.yml), or a module id.", completion: .custom(Completions.runTargets)) var target: String
     @Option(name: .customLong("input"), help: "A module input, as name=value (repeatable).") var inputs: [String] = []
     @Option(name: .customLong("setting"), help: "A module setting, as name=value (repeatable).") var settings: [String] = []
     @Option(name: .customLong("max-duration"), help: "Stop the job after this long, e.g. 2h.") var maxDuration: String?
     @Option(help: "Job id (default: the score's name or the module id).") var id: String?
     @Flag(help: "Stream the job's log until it ends; exit 0 if it completed.") var follow = false
     @Flag(name: [.customShort("n"), .customLong("dry-run")], help: "Score: validate and print the plan without running anything.") var dryRun = false
-    @Option(name: [.customShort("w"), .customLong("workspace")], help: "Score: workspace directory, instead of the score's.") var workspace: String?
+    @Option(name: [.customShort("w"), .customLong("workspace")], help: "Score: workspace directory, instead of the score's.", completion: .directory) var workspace: String?
     @Option(name: [.customShort("s"), .customLong("start-sheet")], help: "Score: start at this sheet; earlier sheets count as done.") var startSheet: Int?
     @Flag(name: [.customShort("H"), .customLong("self-healing")], help: "Score: after the retries, one more attempt with the failure context.") var selfHealing = false
+    @Flag(name: .customLong("fresh"), help: "Replace a finished job with the same id (as --replace; Marianne's --fresh).") var fresh = false
+    @OptionGroup var queue: QueueFlags
 
     /// Whether `target` names a score file.
     var isScore: Bool {
@@ -41,8 +43,14 @@ struct RunCommand: AsyncParsableCommand {
     var submission: ScoreSubmission {
         ScoreSubmission(
             score: target, id: id, workspace: workspace, startSheet: startSheet, selfHealing: selfHealing, maxDuration: maxDuration,
-            dryRun: dryRun, follow: follow
+            dryRun: dryRun, follow: follow, queue: queueWithFresh
         )
+    }
+
+    var queueWithFresh: QueueFlags {
+        var flags = queue
+        flags.replace = queue.replace || fresh
+        return flags
     }
 
     func validate() throws {
@@ -64,18 +72,11 @@ struct RunCommand: AsyncParsableCommand {
         if isScore { return try await submission.run(global: global) }
         let params = StartModuleParams(
             moduleID: target, inputs: try Self.pairs(inputs, flag: "--input"), settings: try Self.pairs(settings, flag: "--setting"),
-            maxDuration: maxDuration, id: id
+            maxDuration: maxDuration, id: id, replace: queueWithFresh.replace, queue: queue.options()
         )
         try await global.withClient { client in
             let result = try await client.call(RPCMethods.jobStart, params)
-            guard follow else {
-                print(global.json ? Render.json(result) : result.jobID)
-                return
-            }
-            if !global.json { print("\(result.jobID) started") }
-            let logs = try await LogPrinter.follow(client: client, params: LogsParams(jobID: result.jobID, follow: true), json: global.json)
-            if !global.json { print("\(result.jobID) \(logs.status.rawValue)" + (logs.error.map { ": \($0)" } ?? "")) }
-            if logs.status != .completed { throw ExitCode(ExitCodes.failed) }
+            try await SubmissionOutput.finish(result, client: client, global: global, wait: false, follow: follow, verb: "started")
         }
     }
 

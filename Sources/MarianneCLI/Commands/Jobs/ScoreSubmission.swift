@@ -15,6 +15,7 @@ struct ScoreSubmission {
     var dryRun = false
     var wait = false
     var follow = false
+    var queue: QueueFlags?
 
     /// Flag values are range-checked before anything runs (exit 64).
     func validate() throws {
@@ -33,44 +34,22 @@ struct ScoreSubmission {
         }
         var params = SubmitParams(
             workspace: workspacePath, startSheet: startSheet, selfHealing: selfHealing ? true : nil,
-            maxDuration: maxDuration, id: id, baseDirectory: cwd
+            maxDuration: maxDuration, id: id, baseDirectory: cwd, replace: queue?.replace == true,
+            queue: queue?.options()
         )
         if score == "-" {
             params.configContent = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         } else {
             let path = score.absolutePath(relativeTo: cwd)
             guard FileManager.default.isReadableFile(atPath: path) else {
-                FileHandle.standardError.write(Data("Error: cannot read \(score): no such file or not readable\n".utf8))
+                Problem.error("cannot read \(score): no such file or not readable")
                 throw ExitCode(ExitCodes.cannotRead)
             }
             params.configPath = path
         }
         try await global.withClient { client in
             let result = try await client.call(RPCMethods.jobSubmit, params)
-            if follow {
-                if !global.json { print("\(result.jobID) submitted") }
-                let logs = try await LogPrinter.follow(client: client, params: LogsParams(jobID: result.jobID, follow: true), json: global.json)
-                if !global.json { print(TerminalText.forStdout("\(result.jobID) \(logs.status.rawValue)" + (logs.error.map { ": \($0)" } ?? ""))) }
-                if logs.status != .completed { throw ExitCode(ExitCodes.failed) }
-                return
-            }
-            if wait {
-                let waited = try await client.call(RPCMethods.jobWait, WaitParams(jobID: result.jobID))
-                if global.json {
-                    print(Render.json(waited.job))
-                } else {
-                    print("\(result.jobID) \(waited.job.status.rawValue)")
-                }
-                if waited.job.status != .completed { throw ExitCode(ExitCodes.failed) }
-                return
-            }
-            if global.json {
-                print(Render.json(result))
-            } else if let position = result.queuePosition {
-                print("\(result.jobID) (pending, position \(position) in the queue)")
-            } else {
-                print(result.jobID)
-            }
+            try await SubmissionOutput.finish(result, client: client, global: global, wait: wait, follow: follow)
         }
     }
 
@@ -87,7 +66,7 @@ struct ScoreSubmission {
             for problem in error.problems { FileHandle.standardError.write(Data("\(score): \(problem)\n".utf8)) }
             throw ExitCode(ExitCodes.invalidInput)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Problem.error("\(error)")
             throw ExitCode(ExitCodes.cannotRead)
         }
     }

@@ -14,13 +14,13 @@ struct SubmitCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The score file (YAML), or - for standard input.")
+    @Argument(help: "The score file (YAML), or - for standard input.", completion: .file(extensions: ["yaml", "yml"]))
     var score: String
 
     @Option(help: "Job id (default: the score's name).")
     var id: String?
 
-    @Option(help: "Workspace directory, instead of the score's.")
+    @Option(help: "Workspace directory, instead of the score's.", completion: .directory)
     var workspace: String?
 
     @Option(name: .customLong("start-sheet"), help: "Start at this sheet; earlier sheets count as done.")
@@ -41,10 +41,12 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Stream the job's log until it ends; exit 0 if it completed, 1 otherwise.")
     var follow = false
 
+    @OptionGroup var queue: QueueFlags
+
     var submission: ScoreSubmission {
         ScoreSubmission(
             score: score, id: id, workspace: workspace, startSheet: startSheet, selfHealing: selfHealing, maxDuration: maxDuration,
-            dryRun: dryRun, wait: wait, follow: follow
+            dryRun: dryRun, wait: wait, follow: follow, queue: queue
         )
     }
 

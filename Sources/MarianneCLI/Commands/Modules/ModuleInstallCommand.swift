@@ -11,7 +11,7 @@ struct ModuleInstallCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The module folder.") var path: String
+    @Argument(help: "The module folder.", completion: .directory) var path: String
 
     func run() async throws {
         let absolute = path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)

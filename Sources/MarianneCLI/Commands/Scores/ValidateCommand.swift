@@ -8,10 +8,10 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a score; list every problem with its code, line and column.",
-        discussion: "Exit 0 valid, 65 invalid, 66 cannot read. Needs no conductor."
+        discussion: "Use - to read the score from standard input (relative paths resolve against the current directory). Exit 0 valid, 65 invalid, 66 cannot read. Needs no conductor."
     )
 
-    @Argument(help: "The score file (YAML).") var score: String
+    @Argument(help: "The score file (YAML), or - for standard input.", completion: .file(extensions: ["yaml", "yml"])) var score: String
     @Flag(help: "Machine-readable JSON output.") var json = false
 
     struct Report: Codable {
@@ -26,7 +26,7 @@ struct ValidateCommand: ParsableCommand {
         if json {
             print(Render.json(report.result))
         } else if let failure = report.readError {
-            FileHandle.standardError.write(Data("Error: \(failure)\n".utf8))
+            Problem.error("\(failure)")
         } else {
             let errors = report.result.problems.filter { $0.severity == .error }
             for problem in report.result.problems {
@@ -46,15 +46,23 @@ struct ValidateCommand: ParsableCommand {
 
     /// The report and the exit code for a score file.
     static func check(path: String) -> (result: Report, exitCode: Int32, readError: String?) {
-        let absolute = path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
+        let cwd = FileManager.default.currentDirectoryPath
+        let absolute = path == "-" ? "-" : path.absolutePath(relativeTo: cwd)
         let text: String
-        do {
-            text = try ScoreLoader.read(path: absolute)
-        } catch {
-            let problem = ScoreProblem(code: "E066", message: "\(error)")
-            return (Report(valid: false, path: absolute, sheets: nil, problems: [problem]), ExitCodes.cannotRead, "\(error)")
+        if path == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            do {
+                text = try ScoreLoader.read(path: absolute)
+            } catch {
+                let problem = ScoreProblem(code: "E066", message: "\(error)")
+                return (Report(valid: false, path: absolute, sheets: nil, problems: [problem]), ExitCodes.cannotRead, "\(error)")
+            }
         }
-        let (loaded, problems) = ScoreLoader.check(yaml: text, baseDirectory: ScoreLoader.directory(of: absolute), path: absolute)
+        let base = path == "-" ? cwd : ScoreLoader.directory(of: absolute)
+        let (loaded, checked) = ScoreLoader.check(yaml: text, baseDirectory: base, path: path == "-" ? nil : absolute)
+        var problems = checked
+        if let loaded { problems += TemplateTypos.check(loaded) }
         let valid = loaded != nil && !problems.contains { $0.severity == .error }
         return (Report(valid: valid, path: absolute, sheets: loaded?.sheets.count, problems: problems), valid ? ExitCodes.ok : ExitCodes.invalidInput, nil)
     }
