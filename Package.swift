@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "MarianneGateway",
             dependencies: [
-                "MarianneConductor", "MarianneProtocol",
+                "MarianneConductor", "MarianneProtocol", "MarianneCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -37,6 +37,7 @@ struct GatewayAPI: Sendable {
             JSONResponse.make(try await calls.call(RPCMethods.conductorStatus, Empty()))
         }
         router.get("/api/jobs") { request, _ in
+            if SeedDialect.wanted(request) { return try await SeedDialect.list(request, calls: calls) }
             let query = Query(request)
             let params = ListParams(
                 status: try query.statuses(), name: query.string("name"), limit: try query.int("limit", in: 1...1000),
@@ -48,12 +49,26 @@ struct GatewayAPI: Sendable {
             let params = ListParams(status: [.running], limit: 1000)
             return JSONResponse.make(try await calls.call(RPCMethods.jobList, params))
         }
+        router.get("/api/jobs/running/all") { _, _ in
+            try await SeedDialect.running(calls: calls)
+        }
+        router.delete("/api/jobs") { request, _ in
+            try SeedDialect.refuseOnListing(request)
+            let query = Query(request)
+            if query.raw("older_than") == "" { throw GatewayError(.badRequest, "invalid_request", "older_than must be a duration such as 7d") }
+            let statuses = try query.statuses()
+            if let active = statuses?.first(where: { !$0.isTerminal }) {
+                throw GatewayError(.badRequest, "invalid_request", "only finished jobs are cleared; \(active.rawValue) is not a finished status")
+            }
+            return JSONResponse.make(try await calls.call(RPCMethods.jobClear, ClearParams(status: statuses, olderThan: query.string("older_than"))))
+        }
         router.post("/api/jobs") { request, context in
-            try await submit(request, context: context)
+            try SeedDialect.refuseOnListing(request)
+            return try await submit(request, context: context)
         }
         router.get("/api/jobs/{id}") { _, context in
             let id = try jobID(context)
-            return JSONResponse.make(try await calls.call(RPCMethods.jobStatus, JobIDParams(jobID: id)))
+            return JSONResponse.make(SeedDialect.Detail(result: try await calls.call(RPCMethods.jobStatus, JobIDParams(jobID: id))))
         }
         router.delete("/api/jobs/{id}") { _, context in
             let id = try jobID(context)
@@ -78,6 +93,23 @@ struct GatewayAPI: Sendable {
                 since: try query.int("since", in: 0...Int.max), level: try query.level()
             )
             return JSONResponse.make(try await calls.call(RPCMethods.jobLogs, params))
+        }
+        router.get("/api/jobs/{id}/output") { request, context in
+            let query = Query(request)
+            var cursor: [String: Int]?
+            if let text = query.raw("cursor") {
+                // A form-encoded space arrives as `+` (no valid cursor has one: its keys are file names).
+                let json = text.replacingOccurrences(of: "+", with: " ")
+                guard let parsed = try? JSONDecoder().decode([String: Int].self, from: Data(json.utf8)) else {
+                    throw GatewayError(.badRequest, "invalid_request", "cursor must be the cursor object of the previous answer, as JSON")
+                }
+                cursor = parsed
+            }
+            let params = OutputParams(
+                jobID: try jobID(context), sheet: try query.int("sheet", in: 1...10_000_000), cursor: cursor,
+                tailLines: try query.int("tail_lines", in: 0...1_000_000), maxBytes: try query.int("max_bytes", in: 1...OutputParams.maxBytesLimit)
+            )
+            return JSONResponse.make(try await calls.call(RPCMethods.jobOutput, params))
         }
         router.get("/api/jobs/{id}/results") { _, context in
             let params = JobIDParams(jobID: try jobID(context))

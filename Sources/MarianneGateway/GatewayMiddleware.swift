@@ -178,14 +178,18 @@ enum GatewayRoutes {
     static let table: [(pattern: [String], methods: [String])] = [
         ([""], ["GET"]),
         (["api", "conductor"], ["GET"]), (["api", "ws"], ["GET"]),
-        (["api", "jobs"], ["GET", "POST"]), (["api", "jobs", "running"], ["GET"]),
+        (["api", "jobs"], ["GET", "POST", "DELETE"]), (["api", "jobs", "running"], ["GET"]),
+        (["api", "jobs", "running", "all"], ["GET"]),
         (["api", "jobs", "*"], ["GET", "DELETE"]),
         (["api", "jobs", "*", "pause"], ["POST"]), (["api", "jobs", "*", "resume"], ["POST"]),
         (["api", "jobs", "*", "cancel"], ["POST"]),
         (["api", "jobs", "*", "logs"], ["GET"]), (["api", "jobs", "*", "results"], ["GET"]),
+        (["api", "jobs", "*", "output"], ["GET"]),
     ]
 
     static func methods(for path: String) -> [String] {
+        // `/api/jobs/` is the other dialect's listing: GET only.
+        if path == "/api/jobs/" { return ["GET"] }
         var parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         if parts.count > 1, parts.last == "" { parts.removeLast() }
         if parts.isEmpty { parts = [""] }

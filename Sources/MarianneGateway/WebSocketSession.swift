@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWebSocket
 import Logging
 import MarianneConductor
+import MarianneCore
 import MarianneProtocol
 
 /// One `/api/ws` connection. Commands (each a JSON object with a `type`): `run_job`,
@@ -47,7 +48,7 @@ actor WebSocketSession {
         do {
             command = try JSONDecoder.wire.decode(Command.self, from: Data(text.utf8))
         } catch {
-            await sender.error(nil, "invalid_message", "each message must be a JSON object with a \"type\" (run_job, reconnect_job, unfollow_job, cancel_job, pause_job, resume_job, subscribe, unsubscribe)")
+            await sender.error(nil, "invalid_message", "each message must be a JSON object with a \"type\" (run_job, reconnect_job, unfollow_job, cancel_job, pause_job, resume_job, subscribe, unsubscribe), or {\"command\": ..., \"data\": {...}}")
             return
         }
         let requestID = command.requestID
@@ -86,15 +87,22 @@ actor WebSocketSession {
 
     /// Submits the score, answers `job_started`, then streams its log (unless `follow: false`).
     private func runJob(_ command: Command) async throws {
+        if command.score == nil, let module = command.workflowID {
+            let params = StartModuleParams(moduleID: module, inputs: command.params, id: command.id)
+            let result = try await calls.call(RPCMethods.jobStart, params)
+            await sender.send("job_started", requestID: command.requestID, Said(body: result, message: command.enveloped ? "Job started" : nil))
+            if command.follow != false { stream(result.jobID, since: 0) }
+            return
+        }
         guard let score = command.score, !score.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw GatewayError(.badRequest, "invalid_request", "run_job needs \"score\": the score's YAML")
+            throw GatewayError(.badRequest, "invalid_request", "run_job needs \"score\" (the score's YAML) or \"workflow_id\" (a module to run)")
         }
         if let workspace = command.workspace, !workspace.hasPrefix("/") {
             throw GatewayError(.badRequest, "invalid_request", "workspace must be an absolute path")
         }
         let params = SubmitParams(configContent: score, workspace: command.workspace, id: command.id, baseDirectory: submitBase)
         let result = try await calls.call(RPCMethods.jobSubmit, params)
-        await sender.send("job_started", requestID: command.requestID, result)
+        await sender.send("job_started", requestID: command.requestID, Said(body: result, message: command.enveloped ? "Job started" : nil))
         if command.follow != false { stream(result.jobID, since: 0) }
     }
 
@@ -109,7 +117,7 @@ actor WebSocketSession {
         let reset = since > current.lastSeq
         if reset { since = 0 }
         let reply = Reconnected(jobID: jobID, status: current.status, lastSeq: since, reset: reset ? true : nil)
-        await sender.send("reconnected", requestID: command.requestID, reply)
+        await sender.send("reconnected", requestID: command.requestID, Said(body: reply, message: command.enveloped ? "Reconnecting to job \(jobID)" : nil))
         stream(jobID, since: since)
     }
 
@@ -148,6 +156,8 @@ actor WebSocketSession {
 
     // MARK: messages
 
+    /// A command: `{"type": ..., fields}`, or the other dialect's `{"command": ..., "data":
+    /// {fields}}` (its answers then carry a `message` too, as that dialect's are).
     struct Command: Decodable {
         var type: String
         var requestID: JSONValue?
@@ -158,12 +168,42 @@ actor WebSocketSession {
         var jobID: String?
         var lastSeq: Int?
         var now: Bool?
+        /// The other dialect's `workflow_id`: a module to run (with `params` as its inputs).
+        var workflowID: String?
+        var params: [String: JSONValue]?
+        /// True for the `{"command", "data"}` envelope.
+        var enveloped = false
 
         enum CodingKeys: String, CodingKey {
-            case type, score, id, workspace, follow, now
+            case type, score, id, workspace, follow, now, command, data, params
             case requestID = "request_id"
             case jobID = "job_id"
             case lastSeq = "last_seq"
+            case workflowID = "workflow_id"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let outer = try decoder.container(keyedBy: CodingKeys.self)
+            var fields = outer
+            if let type = try outer.decodeIfPresent(String.self, forKey: .type) {
+                self.type = type
+            } else {
+                type = try outer.decode(String.self, forKey: .command)
+                enveloped = true
+                if outer.contains(.data), try !outer.decodeNil(forKey: .data) {
+                    fields = try outer.nestedContainer(keyedBy: CodingKeys.self, forKey: .data)
+                }
+            }
+            requestID = try outer.decodeIfPresent(JSONValue.self, forKey: .requestID) ?? fields.decodeIfPresent(JSONValue.self, forKey: .requestID)
+            score = try fields.decodeIfPresent(String.self, forKey: .score)
+            id = try fields.decodeIfPresent(String.self, forKey: .id)
+            workspace = try fields.decodeIfPresent(String.self, forKey: .workspace)
+            follow = try fields.decodeIfPresent(Bool.self, forKey: .follow)
+            jobID = try fields.decodeIfPresent(String.self, forKey: .jobID)
+            lastSeq = try fields.decodeIfPresent(Int.self, forKey: .lastSeq)
+            now = try fields.decodeIfPresent(Bool.self, forKey: .now)
+            workflowID = try fields.decodeIfPresent(String.self, forKey: .workflowID)
+            params = try fields.decodeIfPresent([String: JSONValue].self, forKey: .params)
         }
 
         func requireJobID() throws -> String {
@@ -171,6 +211,20 @@ actor WebSocketSession {
                 throw GatewayError(.badRequest, "invalid_request", "\(type) needs \"job_id\"")
             }
             return jobID
+        }
+    }
+
+    /// An answer with the other dialect's `message` beside its fields.
+    struct Said<Body: Encodable>: Encodable {
+        var body: Body
+        var message: String?
+
+        enum CodingKeys: String, CodingKey { case message }
+
+        func encode(to encoder: any Encoder) throws {
+            try body.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(message, forKey: .message)
         }
     }
 
