@@ -49,7 +49,7 @@ struct InProcessAPITests {
         let scheduler = try makeScheduler(dir)
         let id = try await scheduler.startJob(moduleID: "summing", inputs: ["n": .int(4)])
         #expect(id == "summing")
-        let job = try await scheduler.waitForJob(id, timeout: 10)
+        let job = try await scheduler.waitForJob(id, timeout: 60)
         #expect(job.status == .completed)
         let results = try await scheduler.jobResults(id)
         #expect(results.map(\.seq) == [1, 2, 3, 4])
@@ -67,7 +67,7 @@ struct InProcessAPITests {
         let id = try await scheduler.startJob(
             moduleID: "summing", inputs: ["n": .int(5)], checkpoint: .object(["next": .int(4), "total": .int(6)]), id: "later"
         )
-        #expect(try await scheduler.waitForJob(id, timeout: 10).status == .completed)
+        #expect(try await scheduler.waitForJob(id, timeout: 60).status == .completed)
         let results = try await scheduler.jobResults(id)
         #expect(results.count == 2)
         #expect(results.last?.data["total"] == .int(15))
@@ -108,9 +108,9 @@ struct InProcessAPITests {
             for await entry in stream { seen.append(entry.message) }
             return seen
         }
-        try await Poll.until(timeout: 10) { (try? await scheduler.jobResults(id).count) == 1 }
+        try await Poll.until(timeout: 60) { (try? await scheduler.jobResults(id).count) == 1 }
         #expect(await scheduler.stopJob(id))
-        #expect(try await scheduler.waitForJob(id, timeout: 10).status == .cancelled)
+        #expect(try await scheduler.waitForJob(id, timeout: 60).status == .cancelled)
         let seen = await collector.value
         #expect(seen.contains("summing from 1 to 1"))
         #expect(seen.last == "job cancelled")
