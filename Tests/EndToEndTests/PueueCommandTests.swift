@@ -108,10 +108,15 @@ struct PueueCommandTests {
         #expect(edit.exitCode == 0, "\(edit.stderr)")
         #expect(try await fx.status("b").job.queuePosition == 3)
         #expect(try await fx.status("b").job.totalSheets == 2)
+        // Without --file the score opens in $EDITOR (here a sed that changes it in place).
+        let editor = try await CLI.run(fx, ["edit", "a"], environment: ["VISUAL": "", "EDITOR": "sed -i -e 's/echo a /echo a2 /'"])
+        #expect(editor.exitCode == 0, "\(editor.stderr)")
+        #expect(try await fx.status("a").job.queuePosition == 2)
+        #expect(try await CLI.run(fx, ["edit", "a"], environment: ["VISUAL": "", "EDITOR": "true"]).stdout.contains("no change"))
         #expect(try await fx.mzt("move", "blocker", "1").exitCode == 65)
         FileManager.default.createFile(atPath: ws + "/go", contents: nil)
         #expect(try await fx.mzt("wait", "a", "b", "c").exitCode == 0)
-        #expect(JobFixture.lines(ws + "/ran.txt") == ["c", "a", "b1", "b2"])
+        #expect(JobFixture.lines(ws + "/ran.txt") == ["c", "a2", "b1", "b2"])
     }
 
     @Test func killSendsASignalToTheJobsProcesses() async throws {
