@@ -13,6 +13,7 @@ struct CLIJobTextTests {
             name: \(name)
             workspace: \(workspace ?? "./\(name)-ws")
             sheet: {size: 1, total_items: 1}
+            backend: {type: command}
             prompt: {template: "echo done"}
             \(extra)
             """)
@@ -57,6 +58,7 @@ struct CLIJobTextTests {
             name: first
             workspace: \(shared)
             sheet: {size: 1, total_items: 1}
+            backend: {type: command}
             prompt: {template: "while [ ! -e go ]; do sleep 0.05; done"}
             """)
         #expect(try await fx.mzt("submit", slow).exitCode == 0)
@@ -71,7 +73,7 @@ struct CLIJobTextTests {
 
     @Test func ignoredScoreKeysAreWarnedAboutBySubmit() async throws {
         let fx = try await JobFixture()
-        let path = try quick(fx, "w1", extra: "cost_limits: {max_cost_per_job: 5}")
+        let path = try quick(fx, "w1", extra: "learning: {enabled: true}")
         let submitted = try await fx.mzt("submit", path)
         #expect(submitted.exitCode == 0)
         #expect(submitted.stderr.contains("W001"), "\(submitted.stderr)")

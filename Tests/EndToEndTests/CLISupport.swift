@@ -7,7 +7,7 @@ enum CLI {
     /// A one-sheet score running `command`, written in the fixture's folder; returns its path.
     static func score(_ fx: JobFixture, _ name: String, _ command: String) throws -> String {
         let quoted = String(decoding: try JSONEncoder().encode(command), as: UTF8.self)
-        return try fx.score(name, "name: \(name)\nworkspace: ./\(name)-ws\nsheet: {size: 1, total_items: 1}\nprompt: {template: \(quoted)}\n")
+        return try fx.score(name, "name: \(name)\nworkspace: ./\(name)-ws\nsheet: {size: 1, total_items: 1}\nbackend: {type: command}\nprompt: {template: \(quoted)}\n")
     }
 
     /// Submits a one-sheet score running `command` as job `id`.

@@ -102,6 +102,7 @@ struct PueueCommandTests {
             name: b
             workspace: \(ws)
             sheet: {size: 1, total_items: 2}
+            backend: {type: command}
             prompt: {template: "echo b{{ sheet_num }} >> ran.txt"}
             """)
         let edit = try await fx.mzt("edit", "b", "--file", edited)

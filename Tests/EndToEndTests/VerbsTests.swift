@@ -13,6 +13,7 @@ struct VerbsTests {
             name: \(name)
             workspace: ./\(name)-ws
             sheet: {size: 1, total_items: 2}
+            backend: {type: command}
             prompt: {template: "echo x > f{{ sheet_num }}.txt; [ {{ sheet_num }} = 2 ] || { echo 'it broke' >&2; exit 3; }"}
             validations:
               - {type: file_exists, path: "{workspace}/f{sheet_num}.txt"}
@@ -64,12 +65,14 @@ struct VerbsTests {
             name: mod
             workspace: ./mod-ws
             sheet: {size: 1, total_items: 3}
+            backend: {type: command}
             prompt: {template: "echo old{{ sheet_num }} >> ran.txt; while [ ! -e go ]; do sleep 0.05; done"}
             """)
         let new = try fx.score("mod-new", """
             name: mod
             workspace: ./mod-ws
             sheet: {size: 1, total_items: 3}
+            backend: {type: command}
             prompt: {template: "echo new{{ sheet_num }} >> ran.txt"}
             """)
         #expect(try await fx.mzt("submit", old).exitCode == 0)

@@ -30,20 +30,24 @@ struct JobOutput: Sendable {
         return OutputResult(jobID: row.id, status: row.jobStatus, chunks: chunks, cursor: cursor, more: more)
     }
 
-    /// An attempt's file name: `sheet-<n>.<attempt>.out|err`.
+    /// An attempt's file name: `sheet-<n>.<attempt>.out|err|result` (`result`: what an
+    /// agent instrument answered, read out of its output).
     static func parse(_ name: String) -> (sheet: Int, attempt: Int, stream: String)? {
         guard name.hasPrefix("sheet-") else { return nil }
         let parts = name.dropFirst("sheet-".count).split(separator: ".")
-        guard parts.count == 3, let sheet = Int(parts[0]), let attempt = Int(parts[1]), parts[2] == "out" || parts[2] == "err" else { return nil }
-        return (sheet, attempt, parts[2] == "out" ? "stdout" : "stderr")
+        let streams = ["out": "stdout", "err": "stderr", "result": "result"]
+        guard parts.count == 3, let sheet = Int(parts[0]), let attempt = Int(parts[1]), let stream = streams[String(parts[2])] else { return nil }
+        return (sheet, attempt, stream)
     }
+
+    private static func rank(_ stream: String) -> Int { ["stdout": 0, "stderr": 1, "result": 2][stream] ?? 3 }
 
     static func collect(directory: String, params: OutputParams, budget: Int) -> ([OutputChunk], [String: Int], Bool) {
         var cursor = params.cursor ?? [:]
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .compactMap { name in parse(name).map { (name, $0) } }
             .filter { params.sheet == nil || $0.1.sheet == params.sheet }
-            .sorted { ($0.1.sheet, $0.1.attempt, $0.1.stream == "stdout" ? 0 : 1) < ($1.1.sheet, $1.1.attempt, $1.1.stream == "stdout" ? 0 : 1) }
+            .sorted { ($0.1.sheet, $0.1.attempt, rank($0.1.stream)) < ($1.1.sheet, $1.1.attempt, rank($1.1.stream)) }
         var chunks: [OutputChunk] = []
         var left = budget
         var more = false

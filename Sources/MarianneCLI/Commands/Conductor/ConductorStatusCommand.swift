@@ -32,6 +32,7 @@ struct ConductorStatusCommand: AsyncParsableCommand {
                 print("slurm:    " + (slurm.sbatch == nil ? "not found (sbatch is not on the conductor's PATH)" : slurm.message)
                     + (slurm.followedJobs > 0 ? " (following \(slurm.followedJobs) jobs)" : ""))
             }
+            for line in ClearRateLimitsCommand.describe(status) { print(line) }
         }
     }
 }
