@@ -36,6 +36,19 @@ struct CLICompletionTests {
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 
+    @Test func instrumentNamesForInstrumentsCheck() async throws {
+        let dir = try TemporaryDirectory(prefix: "mzt-complete")
+        defer { dir.remove() }
+        let result = try await TestConductor.run(
+            TestConductor.binary, ["---completion", "instruments", "check", "--", "positional@0", "3", "2", "mzt", "instruments", "check", "co"],
+            environment: ["MZT_HOME": dir.path]
+        )
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let names = Set(result.stdout.components(separatedBy: .newlines).filter { !$0.isEmpty })
+        #expect(names.contains("codex-cli"), "\(result.stdout)")
+        #expect(!names.contains("claude-code"))
+    }
+
     @Test func scoreFilesAndModulesForRun() async throws {
         let fx = try await JobFixture()
         try "name: a\n".write(toFile: fx.dir.file("alpha.yaml"), atomically: true, encoding: .utf8)

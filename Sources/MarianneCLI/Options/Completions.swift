@@ -37,7 +37,9 @@ enum Completions {
     }
 
     static let instruments: @Sendable ([String], Int, String) -> [String] = { _, _, prefix in
-        InstrumentNames.known.filter { $0.hasPrefix(prefix) }.sorted()
+        // The builtin profiles and the names scores may use for them (user profiles are
+        // files: listing them would cost every completion a directory scan).
+        InstrumentCatalog().names.union(InstrumentNames.known).filter { $0.hasPrefix(prefix) }.sorted()
     }
 
     static func jobs(words: [String], prefix: String, statuses: [JobStatus]?) async -> [String] {

@@ -69,7 +69,7 @@ struct InstrumentsCheckCommand: ParsableCommand {
         discussion: "Exit 0 when it is ready, 1 when it is not or is unknown, 65 when its profile is invalid."
     )
 
-    @Argument(help: "The instrument name (e.g. claude-code).") var name: String
+    @Argument(help: "The instrument name (e.g. claude-code).", completion: .custom(Completions.instruments)) var name: String
     @Option(name: .customLong("home"), help: "The conductor's home (default: $MZT_HOME, else ~/.marianne).") var homePath: String?
     @Flag(help: "Machine-readable JSON output.") var json = false
 
