@@ -10,7 +10,7 @@ build:
 	$(SWIFT) build
 
 release:
-	$(SWIFT) build -c release --static-swift-stdlib
+	MZT_STATIC_RELEASE=1 $(SWIFT) build -c release --static-swift-stdlib
 
 ## Release binaries, a conductor on a temporary home, one table of medians and p90s.
 bench: release
