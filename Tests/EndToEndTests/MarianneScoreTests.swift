@@ -33,6 +33,29 @@ struct MarianneScoreTests {
         #expect(try await fx.status("voices").sheets.count == 5)
     }
 
+    /// A plain command line runs without bash; the program sees what it would have seen
+    /// under bash, and its exit code is the sheet's.
+    @Test func aPlainCommandRunsAsUnderTheShell() async throws {
+        let fx = try await JobFixture()
+        let path = try fx.score("direct", """
+            name: direct
+            workspace: ./direct-ws
+            sheet: {size: 1, total_items: 3}
+            backend: {type: command}
+            prompt:
+              template: "{% if sheet_num == 1 %}printenv SHLVL PWD _ MZT_JOB_ID{% elif sheet_num == 2 %}printenv SHLVL PWD _ MZT_JOB_ID;{% else %}false{% endif %}"
+            """)
+        let submitted = try await fx.mzt("submit", path, "--wait")
+        #expect(submitted.exitCode == 1, "sheet 3 runs false")
+        let logs = WorkspaceFiles.logDirectory(workspace: fx.workspace("direct-ws"), jobID: "direct")
+        let direct = JobFixture.lines(logs + "/sheet-1.1.out")
+        let shell = JobFixture.lines(logs + "/sheet-2.1.out")
+        #expect(direct.count == 4 && direct == shell, "without bash: \(direct), with bash: \(shell)")
+        let status = try await fx.status("direct")
+        #expect(status.sheets.map(\.status) == [.completed, .completed, .failed])
+        #expect(status.sheets[2].exitCode == 1)
+    }
+
     @Test func conditionAndSheetValidationsApplyToTheirSheetsOnly() async throws {
         let fx = try await JobFixture()
         let path = try fx.score("conditional", """

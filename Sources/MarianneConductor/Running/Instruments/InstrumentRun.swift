@@ -70,6 +70,22 @@ struct InstrumentRun: Sendable {
         return OutputTail.head(of: full, limit: 1024 * 1024)
     }
 
+    /// `bash -c LINE` where the line is plain words (`DirectCommand`) and its program is on
+    /// PATH runs the program itself, with what bash would have exported to it (`PWD`, `SHLVL`,
+    /// `_`): one process start less per sheet. Anything else stays with bash.
+    static func runWithoutShell(_ spec: inout ProcessSpec) {
+        guard spec.executable == "bash" || spec.executable == "/bin/bash" || spec.executable == "/usr/bin/bash",
+            spec.arguments.count == 2, spec.arguments[0] == "-c", let words = DirectCommand.words(spec.arguments[1]),
+            let program = try? ExecutableLookup.resolve(words[0], path: spec.environment["PATH"])
+        else { return }
+        spec.executable = program
+        spec.arguments = Array(words.dropFirst())
+        spec.environment["PWD"] = spec.workingDirectory
+        // bash counts itself in SHLVL, then uncounts itself when it execs the last command.
+        if spec.environment["SHLVL"] == nil { spec.environment["SHLVL"] = "0" }
+        spec.environment["_"] = program
+    }
+
     /// Plays the instrument on `executor` (this machine, or Slurm).
     func run(on executor: any SheetExecutor, started: @escaping @Sendable (AttemptHandle) async -> Void) async -> Outcome {
         var outcome = Outcome()
@@ -85,6 +101,7 @@ struct InstrumentRun: Sendable {
             workingDirectory: invocation.workingDirectory, stdin: invocation.stdin.map { .bytes(Array($0.utf8)) } ?? .null,
             stdout: stdout, stderr: stderr
         )
+        if executor is LocalExecutor { Self.runWithoutShell(&spec) }
         spec.newSession = profile.cli?.command.startNewSession ?? false
         let request = ExecutionRequest(
             jobID: identity.jobID, sheet: identity.sheet, attempt: identity.attempt, workspace: workspace, command: reattach == nil ? spec : nil,
