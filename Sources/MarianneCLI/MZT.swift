@@ -40,6 +40,7 @@ public func runMZT() async {
         Problem.error(problem)
         exit(ExitCodes.usage)
     }
+    await QuickCommands.run(Array(CommandLine.arguments.dropFirst()))
     let command: AsyncParsableCommand.Type = MZT.self
     await command.main()
 }

@@ -15,14 +15,13 @@ struct GlobalOptions: ParsableArguments {
 
     var client: DaemonClient { DaemonClient(socketPath: home.socketPath) }
 
+    /// The same values, free of the argument parser (what `QuickCommands` builds itself).
+    var context: ClientContext { ClientContext(homePath: homePath, json: json) }
+
     /// Runs `body` with a client; turns failures into a message on stderr and the documented
     /// exit code.
     func withClient(_ body: (DaemonClient) async throws -> Void) async throws {
-        do {
-            try await body(client)
-        } catch let error as ClientError {
-            throw Self.fail(error, json: json)
-        }
+        try await context.withClient(body)
     }
 
     static func fail(_ error: ClientError, json: Bool) -> ExitCode {
@@ -63,6 +62,24 @@ struct GlobalOptions: ParsableArguments {
             let line = item["line"]?.intValue.map { "line \($0)" + (item["column"]?.intValue.map { ", column \($0)" } ?? "") + ": " } ?? ""
             let hint = item["hint"]?.stringValue.map { " (\($0))" } ?? ""
             return "\(code) \(line)\(item["message"]?.stringValue ?? "")\(hint)"
+        }
+    }
+}
+
+/// The conductor a command talks to and whether it prints JSON.
+struct ClientContext {
+    var homePath: String?
+    var json: Bool
+
+    var home: ConductorHome { ConductorHome.resolve(explicit: homePath) }
+
+    /// Runs `body` with a client; turns failures into a message on stderr and the documented
+    /// exit code.
+    func withClient(_ body: (DaemonClient) async throws -> Void) async throws {
+        do {
+            try await body(DaemonClient(socketPath: home.socketPath))
+        } catch let error as ClientError {
+            throw GlobalOptions.fail(error, json: json)
         }
     }
 }

@@ -10,6 +10,10 @@ struct ConductorStatusCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        try await Self.perform(global.context)
+    }
+
+    static func perform(_ global: ClientContext) async throws {
         try await global.withClient { client in
             let status = try await client.call(RPCMethods.conductorStatus, Empty())
             if global.json {

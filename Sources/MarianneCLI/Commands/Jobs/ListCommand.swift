@@ -37,6 +37,10 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await Self.perform(global.context, status: status, name: name, limit: limit, all: all, wide: wide)
+    }
+
+    static func perform(_ global: ClientContext, status: [JobStatus], name: String?, limit: Int?, all: Bool, wide: Bool) async throws {
         let params = ListParams(status: status.isEmpty ? nil : status, name: name, limit: limit, all: all ? true : nil)
         try await global.withClient { client in
             let result = try await client.call(RPCMethods.jobList, params)
@@ -45,10 +49,10 @@ struct ListCommand: AsyncParsableCommand {
                 return
             }
             guard !result.jobs.isEmpty else {
-                print(Self.nothing(status: status, name: name, all: all))
+                print(nothing(status: status, name: name, all: all))
                 return
             }
-            print(Self.table(result.jobs, width: wide ? nil : Terminal.width, wide: wide, palette: .stdout, now: Date()))
+            print(table(result.jobs, width: wide ? nil : Terminal.width, wide: wide, palette: .stdout, now: Date()))
         }
     }
 

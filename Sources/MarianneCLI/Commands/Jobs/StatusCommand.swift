@@ -23,6 +23,10 @@ struct StatusCommand: AsyncParsableCommand {
     var watch = false
 
     func run() async throws {
+        try await Self.perform(global.context, jobID: jobID, watch: watch)
+    }
+
+    static func perform(_ global: ClientContext, jobID: String, watch: Bool) async throws {
         if watch { Terminal.flushEachLine() }
         try await global.withClient { client in
             var first = true
