@@ -54,11 +54,14 @@ final class JobLog: @unchecked Sendable {
             seqs[jobID] = seq
             let entry = LogEntry(seq: seq, timestamp: Date(), level: upper, message: message)
             pending.append(LogWrite(jobID: jobID, entry: entry, progress: progress))
+            // Published under the lock that numbered it: two threads appending at once (a
+            // sheet's stdout and stderr readers) must reach followers in number order, or a
+            // follower takes the later one for a gap and drops the earlier.
+            hub.publish(jobID, entry)
             let start = !flushing
             flushing = true
             return (entry, start)
         }
-        hub.publish(jobID, entry)
         let severity = Logger.Level(jobLevel: upper)
         if severity >= .warning {
             logger.log(level: severity, "\(message)", metadata: ["job": "\(jobID)"])
