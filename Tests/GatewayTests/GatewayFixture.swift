@@ -114,7 +114,7 @@ final class WebSocketProbe: @unchecked Sendable {
             }
             probe.lock.withLock { probe.closed = true }
         }
-        try await Poll.until(timeout: 10) { probe.lock.withLock { probe.writer != nil || probe.closed } }
+        try await Poll.until(timeout: 60) { probe.lock.withLock { probe.writer != nil || probe.closed } }
         guard probe.lock.withLock({ probe.writer != nil }) else {
             throw TestFailure("the WebSocket did not open: \(probe.lock.withLock { probe.failure ?? "closed" })")
         }
