@@ -60,25 +60,9 @@ enum ScoreKeys {
     /// The closest known key (a small edit distance, else the shortest key it begins), for a
     /// "did you mean" hint.
     static func suggestion(for key: String, in known: Set<String>) -> String? {
-        let scored = known.map { ($0, distance(key, $0)) }.filter { $0.1 <= max(2, key.count / 3) }
-        if let best = scored.min(by: { $0.1 == $1.1 ? $0.0 < $1.0 : $0.1 < $1.1 })?.0 { return best }
+        if let best = Spelling.closest(to: key, in: known) { return best }
         guard key.count >= 4 else { return nil }
         return known.filter { $0.hasPrefix(key) }.min { $0.count == $1.count ? $0 < $1 : $0.count < $1.count }
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.prefix(200)), b = Array(b.prefix(200))
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
 

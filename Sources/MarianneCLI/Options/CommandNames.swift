@@ -1,4 +1,5 @@
 import ArgumentParser
+import MarianneCore
 
 /// The command names `mzt` knows, to name an unknown one (`mzt rerun x`, `mzt help nosuch`)
 /// instead of ArgumentParser's "unexpected arguments".
@@ -20,7 +21,7 @@ enum CommandNames {
     }
 
     static func unknown(_ name: String, known: [String]) -> String {
-        let close = known.map { ($0, TemplateTypos.distance(name, $0)) }.filter { $0.1 <= max(2, name.count / 3) }.min { $0.1 < $1.1 }?.0
+        let close = Spelling.closest(to: name, in: Set(known))
         let prefixed = known.filter { $0.hasPrefix(name) || name.hasPrefix($0) }.first
         let hint = (close ?? prefixed).map { "; did you mean '\($0)'?" } ?? ""
         return "unknown command '\(name)'\(hint) (mzt --help lists the commands)"

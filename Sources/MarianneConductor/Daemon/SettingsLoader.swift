@@ -82,7 +82,7 @@ extension ConductorSettings {
                 settings.executor = ExecutorReader.read(value, path: "executor", problems: &problems)
                 if let problem = problems.first { throw fail(problem.description) }
             default:
-                let hint = SettingSuggestion.closest(to: key, in: keys).map { "did you mean \($0)? " } ?? ""
+                let hint = Spelling.closest(to: key.lowercased(), in: keys).map { "did you mean \($0)? " } ?? ""
                 throw fail("unknown setting \(key)\(line); \(hint)known settings: \(keys.sorted().joined(separator: ", "))")
             }
         }

@@ -20,7 +20,7 @@ enum TemplateTypos {
             var seen = Set<String>()
             for member in accesses(of: name, in: prompt.template) where !keys.contains(member) && !methods.contains(member) {
                 guard seen.insert(member).inserted else { continue }
-                let suggestion = closest(member, in: keys)
+                let suggestion = Spelling.closest(to: member, in: keys)
                 problems.append(ScoreProblem(
                     code: ScoreCode.undefinedVariable,
                     message: "the template uses \(name).\(member), but the mapping \(name) has no key '\(member)'",
@@ -63,25 +63,5 @@ enum TemplateTypos {
             return index + 1
         }
         return nil
-    }
-
-    static func closest(_ word: String, in keys: Set<String>) -> String? {
-        let scored = keys.map { ($0, distance(word, $0)) }.filter { $0.1 <= max(2, word.count / 3) }
-        return scored.min { $0.1 == $1.1 ? $0.0 < $1.0 : $0.1 < $1.1 }?.0
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.prefix(100)), b = Array(b.prefix(100))
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
