@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CMarianneShims.h"
+#include <malloc.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -44,4 +45,9 @@ int marianne_install_crash_note(int fd, const char *note) {
         if (sigaction(signals[i], &action, NULL) != 0) return -1;
     }
     return 0;
+}
+
+unsigned long marianne_heap_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return (unsigned long)info.uordblks;
 }

@@ -10,4 +10,7 @@ int marianne_set_child_subreaper(void);
 /// its default action. Returns 0 or -1.
 int marianne_install_crash_note(int fd, const char *note);
 
+/// Bytes the allocator has handed out and not yet been given back (mallinfo2's uordblks).
+unsigned long marianne_heap_in_use(void);
+
 #endif

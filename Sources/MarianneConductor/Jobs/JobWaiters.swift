@@ -18,9 +18,8 @@ final class JobWaiters: @unchecked Sendable {
         /// Returns once the job changed since the ticket was taken, or after `timeout` seconds.
         func wait(timeout: Double) async {
             guard let owner else { return }
-            let timer = Task { [weak self] in
-                try? await Task.sleep(for: .clampedSeconds(timeout))
-                guard !Task.isCancelled, let self else { return }
+            let timer = DeadlineTimer(after: timeout) { [weak self] in
+                guard let self else { return }
                 self.owner?.fire(self)
             }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

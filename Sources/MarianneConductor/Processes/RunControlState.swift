@@ -10,7 +10,7 @@ final class RunControlState: @unchecked Sendable {
     private var _cancelled = false
     private var _exited = false
     private var cancelGrace: Double?
-    private var timer: Task<Void, Never>?
+    private var timer: DeadlineTimer?
 
     var pid: Int32? { lock.withLock { _pid } }
     var timedOut: Bool { lock.withLock { _timedOut } }
@@ -22,11 +22,10 @@ final class RunControlState: @unchecked Sendable {
         let stopNow: Double? = lock.withLock {
             _pid = pid
             if let timeout {
-                timer = Task { [weak self] in
-                    try? await Task.sleep(for: .clampedSeconds(timeout))
-                    guard !Task.isCancelled, let self else { return }
+                timer = DeadlineTimer(after: timeout) { [weak self] in
+                    guard let self, !self.hasExited else { return }
                     self.lock.withLock { self._timedOut = true }
-                    await self.stopGroup(pid, grace: grace)
+                    Task { await self.stopGroup(pid, grace: grace) }
                 }
             }
             return cancelGrace
@@ -46,8 +45,9 @@ final class RunControlState: @unchecked Sendable {
 
     /// The child has been reaped.
     func exited() {
-        let timer: Task<Void, Never>? = lock.withLock {
+        let timer: DeadlineTimer? = lock.withLock {
             _exited = true
+            defer { self.timer = nil }
             return self.timer
         }
         timer?.cancel()

@@ -1,0 +1,58 @@
+import CMarianneShims
+import Foundation
+import Testing
+@testable import MarianneConductor
+
+/// The one-shot timer behind sheet timeouts and `job.wait` deadlines.
+struct DeadlineTimerTests {
+    /// Bytes the heap holds now.
+    static func heapInUse() -> Int { Int(marianne_heap_in_use()) }
+
+    @Test func firesOnceAfterItsDelay() async throws {
+        let fired = Counter()
+        let start = ContinuousClock.now
+        let timer = DeadlineTimer(after: 0.05) { fired.add() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while fired.value == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(fired.value == 1)
+        #expect(ContinuousClock.now - start >= .milliseconds(50))
+        timer.cancel()
+    }
+
+    @Test func aCancelledTimerNeverFires() async throws {
+        let fired = Counter()
+        let timer = DeadlineTimer(after: 0.05) { fired.add() }
+        timer.cancel()
+        // A timer that was not cancelled, started after it, has fired by the time we look.
+        let witness = Counter()
+        let later = DeadlineTimer(after: 0.2) { witness.add() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while witness.value == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(witness.value == 1)
+        #expect(fired.value == 0)
+        later.cancel()
+    }
+
+    /// Every finished sheet cancels its hour-long timeout: a cancelled timer must give its
+    /// memory back at once (a cancelled `Task.sleep` kept about 1 KB until the hour was over).
+    @Test func cancelledTimersKeepNoMemory() async throws {
+        for _ in 0..<1000 { DeadlineTimer(after: 3600) {}.cancel() }
+        let before = Self.heapInUse()
+        for _ in 0..<20_000 { DeadlineTimer(after: 3600) {}.cancel() }
+        var grown = Self.heapInUse() - before
+        let deadline = ContinuousClock.now + .seconds(30)
+        while grown > 2_000_000, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            grown = Self.heapInUse() - before
+        }
+        #expect(grown < 2_000_000, "20,000 cancelled timers still hold \(grown) bytes")
+    }
+}
+
+/// A thread-safe count.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
+}
