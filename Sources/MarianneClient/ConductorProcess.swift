@@ -41,9 +41,12 @@ public enum ConductorProcess {
         defer { exit.close() }
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if exit.hasExited(), home.runningPid() != pid { return true }
+            let exited = exit.hasExited()
+            if exited, home.runningPid() != pid { return true }
             if Date() >= deadline { return false }
-            usleep(5000)
+            // Wakes as the process exits; after that, only its last threads releasing the
+            // lock are waited for, a millisecond at a time.
+            if exited { usleep(1000) } else { exit.wait(milliseconds: 50) }
         }
     }
 
@@ -136,6 +139,16 @@ final class ProcessExit {
             return poll(&entry, 1, 0) == 1
         }
         return !ConductorProcess.isAlive(pid)
+    }
+
+    /// Blocks until the process exits or `milliseconds` pass (without a pidfd: sleeps 1 ms).
+    func wait(milliseconds: Int32) {
+        if pidfd >= 0 {
+            var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+            _ = poll(&entry, 1, milliseconds)
+        } else {
+            usleep(1000)
+        }
     }
 
     func close() {

@@ -11,13 +11,15 @@ import NIOPosix
 /// queued requests are dropped and the one being served is cancelled.
 final class ConductorServer: @unchecked Sendable {
     typealias Connection = NIOAsyncChannel<Frame, ByteBuffer>
+    /// A new connection and who opened it (read on the event loop as it is accepted).
+    typealias Accepted = (connection: Connection, peer: PeerCredentials?)
 
     let methods: MethodTable
     let logger: Logger
     let maxMessageBytes: Int
     private let group: MultiThreadedEventLoopGroup
     private let lock = NSLock()
-    private var listener: NIOAsyncChannel<Connection, Never>?
+    private var listener: NIOAsyncChannel<Accepted, Never>?
     private var serving: Task<Void, Never>?
     private let connections = ConnectionSet()
 
@@ -40,12 +42,13 @@ final class ConductorServer: @unchecked Sendable {
             .serverChannelOption(.backlog, value: 4096)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                PeerCheck.credentials(channel).flatMapThrowing { peer -> Accepted in
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maxLength: maxBytes)))
-                    return try Connection(
+                    let connection = try Connection(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: Self.readAhead))
                     )
+                    return (connection, peer)
                 }
             }
         chmod(socketPath, 0o600)
@@ -54,8 +57,10 @@ final class ConductorServer: @unchecked Sendable {
             await withDiscardingTaskGroup { tasks in
                 do {
                     try await listener.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            tasks.addTask { await Self.serve(connection, methods: methods, logger: logger, connections: connections) }
+                        for try await accepted in inbound {
+                            tasks.addTask {
+                                await Self.serve(accepted.connection, peer: accepted.peer, methods: methods, logger: logger, connections: connections)
+                            }
                         }
                     }
                 } catch {
@@ -79,17 +84,27 @@ final class ConductorServer: @unchecked Sendable {
     /// `conductor.shutdown` itself goes out), then closes what is left and the event loop.
     func shutdown() async {
         await stopAccepting()
-        for channel in connections.all { channel.close(mode: .input, promise: nil) }
-        let deadline = ContinuousClock.now + .seconds(2)
-        while !connections.all.isEmpty, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
+        let open = connections.all
+        for channel in open { channel.close(mode: .input, promise: nil) }
+        // Each connection closes once it has answered; none is waited for longer than 2 s.
+        await withTaskGroup(of: Bool.self) { race in
+            race.addTask {
+                for channel in open { try? await channel.closeFuture.get() }
+                return true
+            }
+            race.addTask {
+                try? await Task.sleep(for: .seconds(2))
+                return false
+            }
+            _ = await race.next()
+            race.cancelAll()
         }
         for channel in connections.all { try? await channel.close().get() }
         _ = await lock.withLock { serving }?.value
         try? await group.shutdownGracefully()
     }
 
-    private static func serve(_ connection: Connection, methods: MethodTable, logger: Logger, connections: ConnectionSet) async {
+    private static func serve(_ connection: Connection, peer: PeerCredentials?, methods: MethodTable, logger: Logger, connections: ConnectionSet) async {
         let channel = connection.channel
         connections.insert(channel)
         defer { connections.remove(channel) }
@@ -97,7 +112,6 @@ final class ConductorServer: @unchecked Sendable {
             do {
                 try await connection.executeThenClose { inbound, outbound in
                     let writer = ChannelLineWriter(outbound: outbound)
-                    let peer = await PeerCheck.credentials(channel)
                     if let peer, peer.uid != getuid() {
                         let error = RPCError(.invalidRequest, "permission denied: the conductor belongs to uid \(getuid())")
                         try? await writer.write(line: Array(try JSONEncoder.wire.encode(RPCResponse<Empty>(id: nil, error: error))))
@@ -148,13 +162,16 @@ struct ChannelLineWriter: LineWriter {
 
 /// Who is connecting (SO_PEERCRED).
 enum PeerCheck {
-    static func credentials(_ channel: Channel) async -> PeerCredentials? {
-        guard let provider = channel as? SocketOptionProvider else { return nil }
+    /// Read on the channel's event loop (where the future completes at once); nil when the
+    /// socket cannot tell.
+    static func credentials(_ channel: Channel) -> EventLoopFuture<PeerCredentials?> {
+        guard let provider = channel as? SocketOptionProvider else { return channel.eventLoop.makeSucceededFuture(nil) }
         let future: EventLoopFuture<RawPeerCredentials> = provider.unsafeGetSocketOption(
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(RawPeerCredentials.option)
         )
-        guard let credentials = try? await future.get() else { return nil }
-        return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
+        return future
+            .map { Optional(PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid)) }
+            .recover { _ in nil }
     }
 }
 
