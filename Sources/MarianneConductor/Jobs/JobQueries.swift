@@ -23,13 +23,14 @@ struct JobQueries: Sendable {
         let ids = rows.map(\.id)
         let options = (try? await store.registry.queueRows(ids)) ?? [:]
         let ran = (try? await store.registry.runningSeconds(ids)) ?? [:]
+        let placements = await queue.placements(of: ids)
         var result: [JobSummary] = []
         result.reserveCapacity(rows.count)
         for row in rows {
-            var summary = row.summary(queuePosition: await queue.position(row.id))
+            var summary = row.summary(queuePosition: placements[row.id]?.position)
             summary.pid = nil
             summary.runningSeconds = ran[row.id]
-            if let runner = await queue.liveJob(row.id)?.runner {
+            if let runner = placements[row.id]?.runner {
                 summary.pid = await runner.currentPID()
                 summary.runningSeconds = await runner.snapshot().elapsedSeconds
             }

@@ -25,7 +25,7 @@ actor JobQueue {
     private var accepting = true
     /// Group parallelism and the holds of queued jobs (`after`, `delay`).
     let groups: JobGroups
-    private var wake: Task<Void, Never>?
+    private var wake: DeadlineTimer?
     private let starter: any JobStarting
     private let logger: Logger
     private let handlers: Handlers
@@ -33,7 +33,8 @@ actor JobQueue {
     /// What happens when a runner returns, when a job cannot start, and when the set of
     /// running jobs changes.
     struct Handlers: Sendable {
-        var finished: @Sendable (String, RunOutcome) async -> Void
+        /// A job ended: its id, its outcome and the seconds it ran (nil when it never ran).
+        var finished: @Sendable (String, RunOutcome, Double?) async -> Void
         var startFailed: @Sendable (String, String) async -> Void
         var liveChanged: @Sendable ([String]) -> Void
         /// After a job has left the queue for good (its id may be queued again).
@@ -58,6 +59,26 @@ actor JobQueue {
     var frozenIDs: Set<String> { Set(live.filter(\.value.frozen).keys) }
     func liveJob(_ id: String) -> Live? { live[id] }
     func position(_ id: String) -> Int? { pending.firstIndex(of: id).map { $0 + 1 } }
+
+    /// Where each of `ids` stands, in one visit for a whole listing: its place in the queue
+    /// (1 is next) and its runner while it runs.
+    func placements(of ids: [String]) -> [String: Placement] {
+        let wanted = Set(ids)
+        var found: [String: Placement] = [:]
+        for (index, id) in pending.enumerated() where wanted.contains(id) {
+            found[id] = Placement(position: index + 1)
+        }
+        for id in ids {
+            if let runner = live[id]?.runner { found[id, default: Placement()].runner = runner }
+        }
+        return found
+    }
+
+    /// A job's place in the queue and its runner (see `placements(of:)`).
+    struct Placement: Sendable {
+        var position: Int?
+        var runner: (any JobRunner)?
+    }
     func isQueued(_ id: String) -> Bool { pending.contains(id) || live[id] != nil }
     var pendingIDs: [String] { Array(pending) }
 
@@ -151,10 +172,8 @@ actor JobQueue {
         wake?.cancel()
         wake = nil
         if accepting, let next = groups.nextStart(now: Date()) {
-            wake = Task { [weak self] in
-                try? await Task.sleep(for: .seconds(max(0.01, next.timeIntervalSinceNow)))
-                guard !Task.isCancelled else { return }
-                await self?.redispatch()
+            wake = DeadlineTimer(after: max(0.01, next.timeIntervalSinceNow)) { [weak self] in
+                Task { await self?.redispatch() }
             }
         }
     }
@@ -163,7 +182,7 @@ actor JobQueue {
         guard let job = live[id] else { return }
         if job.cancelRequested || !accepting {
             live[id] = nil
-            if job.cancelRequested { await handlers.finished(id, .cancelled) } else { await handlers.finished(id, .interrupted) }
+            if job.cancelRequested { await handlers.finished(id, .cancelled, nil) } else { await handlers.finished(id, .interrupted, nil) }
             dispatch()
             return
         }
@@ -201,7 +220,8 @@ actor JobQueue {
     }
 
     private func runnerFinished(_ id: String, outcome: RunOutcome) async {
-        await handlers.finished(id, outcome)
+        let elapsed = await live[id]?.runner?.snapshot().elapsedSeconds
+        await handlers.finished(id, outcome, elapsed)
         live[id] = nil
         reportLive()
         logger.info("job ended", metadata: ["job": "\(id)", "status": "\(outcome.status.rawValue)"])

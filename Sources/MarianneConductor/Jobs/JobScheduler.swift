@@ -55,8 +55,8 @@ public final class JobScheduler: JobEngine, Sendable {
         let queue = JobQueue(
             maxConcurrent: settings.maxConcurrentJobs, starter: starter, logger: environment.logger,
             handlers: JobQueue.Handlers(
-                finished: { id, outcome in
-                    await Self.finished(id, outcome: outcome, store: store, log: log, waiters: waiters)
+                finished: { id, outcome, elapsed in
+                    await Self.finished(id, outcome: outcome, elapsed: elapsed, store: store, log: log, waiters: waiters)
                     await dependents.ended(id, status: outcome.status)
                 },
                 startFailed: { id, reason in
@@ -93,17 +93,14 @@ public final class JobScheduler: JobEngine, Sendable {
         self.maintenance = Maintenance(registry: registry, cleanupAge: settings.cleanupAgeSeconds, logger: environment.logger)
     }
 
-    private static func finished(_ id: String, outcome: RunOutcome, store: JobStore, log: JobLog, waiters: JobWaiters) async {
+    private static func finished(_ id: String, outcome: RunOutcome, elapsed: Double?, store: JobStore, log: JobLog, waiters: JobWaiters) async {
         // The last progress the runner reported is stored before the final status.
         await log.flush()
         if outcome != .interrupted {
-            // The time it ran, for listings (the checkpoint the runner left has it).
-            if let row = try? await store.find(id), let checkpoint = try? await store.checkpoint(of: row) {
-                try? await store.registry.setRunningSeconds(id, checkpoint.elapsedSeconds)
-            }
+            // With the time it ran, for listings (the runner's checkpoint has it too).
             _ = try? await store.transition(
                 id, from: [.pending, .running, .paused], to: outcome.status,
-                RowChanges(error: .some(outcome.error), currentSheet: .some(nil), crashCount: 0)
+                RowChanges(error: .some(outcome.error), currentSheet: .some(nil), crashCount: 0, runningSeconds: elapsed)
             )
         }
         switch outcome {

@@ -70,6 +70,8 @@ struct RowChanges: Sendable, Equatable {
     var pid: Int32??
     var configSnapshot: String?
     var crashCount: Int?
+    /// Seconds the job ran (kept when a run ends, for listings).
+    var runningSeconds: Double?
 
     static let none = RowChanges()
 }

@@ -52,6 +52,7 @@ extension Registry {
         set("pid = ?", changes.pid.map { $0 })
         set("config_snapshot = ?", changes.configSnapshot.map { $0 })
         set("crash_count = ?", changes.crashCount.map { $0 })
+        set("running_seconds = ?", changes.runningSeconds.map { $0 })
         let allowed = from.map(\.rawValue).sorted()
         arguments.append(id)
         arguments.append(contentsOf: allowed.map { $0 as (any DatabaseValueConvertible)? })

@@ -86,11 +86,9 @@ extension Registry {
     func appendResult(_ jobID: String, data: JSONValue) async throws -> Int {
         let text = String(decoding: try JSONEncoder.wire.encode(data), as: UTF8.self)
         return try await pool.write { db in
-            let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM job_results WHERE job_id = ?", arguments: [jobID]) ?? 0) + 1
-            try db.execute(
-                sql: "INSERT INTO job_results (job_id, seq, ts, data) VALUES (?, ?, ?, ?)",
-                arguments: [jobID, seq, Date().timeIntervalSince1970, text]
-            )
+            let seq = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM job_results WHERE job_id = ?"), arguments: [jobID]) ?? 0) + 1
+            try db.cachedStatement(sql: "INSERT INTO job_results (job_id, seq, ts, data) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [jobID, seq, Date().timeIntervalSince1970, text])
             return seq
         }
     }

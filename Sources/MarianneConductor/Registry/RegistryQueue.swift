@@ -60,7 +60,9 @@ extension Registry {
     func queueRows(_ ids: [String]) async throws -> [String: JobQueueRow] {
         guard !ids.isEmpty else { return [:] }
         return try await pool.read { db in
-            let rows = try JobQueueRow.filter(ids.contains(JobQueueRow.CodingKeys.jobID)).fetchAll(db)
+            let rows = ids.count == 1
+                ? try JobQueueRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_queue WHERE job_id = ?"), arguments: [ids[0]])
+                : try JobQueueRow.filter(ids.contains(JobQueueRow.CodingKeys.jobID)).fetchAll(db)
             return Dictionary(rows.map { ($0.jobID, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }
@@ -80,17 +82,10 @@ extension Registry {
     func activeJobs(inWorkspace workspace: String, except id: String) async throws -> [String] {
         let active = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
         return try await pool.read { db in
-            try String.fetchAll(db, sql: """
+            try String.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM jobs WHERE workspace = ? AND id != ?
                 AND status IN (\(active.map { _ in "?" }.joined(separator: ","))) ORDER BY seq LIMIT 10
-                """, arguments: StatementArguments([workspace, id] + active))
-        }
-    }
-
-    /// Seconds the job ran, kept when a run ends (the checkpoint has it too).
-    func setRunningSeconds(_ id: String, _ seconds: Double) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "UPDATE jobs SET running_seconds = ? WHERE id = ?", arguments: [seconds, id])
+                """), arguments: StatementArguments([workspace, id] + active))
         }
     }
 
@@ -98,10 +93,11 @@ extension Registry {
         guard !ids.isEmpty else { return [:] }
         return try await pool.read { db in
             var found: [String: Double] = [:]
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
-                arguments: StatementArguments(ids)
-            )
+            let sql = "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
+            // One id (job.status, job.wait) reuses its compiled statement; a listing's set differs each time.
+            let rows = ids.count == 1
+                ? try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(ids))
+                : try Row.fetchAll(db, sql: sql, arguments: StatementArguments(ids))
             for row in rows { found[row["id"]] = row["running_seconds"] }
             return found
         }

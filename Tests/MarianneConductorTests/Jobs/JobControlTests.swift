@@ -76,7 +76,7 @@ struct JobControlTests {
         let queue = JobQueue(
             maxConcurrent: 2, starter: FakeStarter(runner: runner, store: store), logger: Logger(label: "test"),
             handlers: JobQueue.Handlers(
-                finished: { id, outcome in
+                finished: { id, outcome, _ in
                     _ = try? await store.transition(id, from: [.pending, .running, .paused], to: outcome.status)
                     await runner.ended.open()
                 },
