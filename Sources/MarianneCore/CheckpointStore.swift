@@ -25,9 +25,9 @@ public enum CheckpointStore {
     /// that is only useful while the machine stays up, like the process group of an attempt).
     public static func write(_ checkpoint: JobCheckpoint, to path: String, durable: Bool = true, encoder: CheckpointEncoder? = nil) throws {
         // The workspace itself is never re-created: a workspace that vanished fails its job.
-        let workspace = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: workspace, isDirectory: &isDirectory), isDirectory.boolValue else {
+        let workspace = path.parentPath.parentPath
+        var info = stat()
+        guard stat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw FileWriteError(description: "workspace \(workspace) no longer exists")
         }
         let data = try (encoder ?? CheckpointEncoder()).encode(checkpoint)
@@ -50,7 +50,7 @@ public enum CheckpointStore {
     public static let maxBytes = 256 * 1024 * 1024
 
     static func readOwnFile(_ path: String) throws -> Data {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = path.parentPath
         var folder = stat()
         if lstat(directory, &folder) == 0 {
             guard (folder.st_mode & S_IFMT) == S_IFDIR else {
@@ -99,7 +99,7 @@ public enum CheckpointStore {
 
     /// temp file, fsync, rename, fsync directory.
     public static func writeAtomically(_ data: Data, to path: String, durable: Bool = true) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = path.parentPath
         try ensurePrivateDirectory(directory)
         // Replacing an existing file needs one fsync (of the new content); a new file's name
         // also needs the directory synced.

@@ -59,6 +59,17 @@ extension String {
         return (expanded.hasPrefix("/") ? expanded : (base as NSString).appendingPathComponent(expanded)).lexicallyNormalized
     }
 
+    /// The path without its last component, as `NSString.deletingLastPathComponent` gives it
+    /// ("/a/b/c" → "/a/b", "/a" → "/", "name" → ""), without going through Foundation.
+    public var parentPath: String {
+        var bytes = Array(utf8)
+        while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        var end = slash
+        while end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        return end == 0 ? "/" : String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
     /// The absolute path with `.`, `..` and repeated slashes removed, without resolving
     /// symlinks (so a symlink can still be seen, and refused, where it matters).
     public var lexicallyNormalized: String {

@@ -12,9 +12,12 @@ enum LeftoverProcesses {
     /// The environment variable naming the conductor (its home) in every job process.
     static let conductorVariable = "MZT_CONDUCTOR"
 
+    /// The conductor's own environment, read once (Foundation parses `environ` on every read).
+    static let conductorEnvironment = ProcessInfo.processInfo.environment
+
     /// The base environment of a job's processes: the conductor's, plus its marker.
     static func baseEnvironment(home: String) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
+        var environment = conductorEnvironment
         environment[conductorVariable] = home
         return environment
     }

@@ -15,7 +15,7 @@ enum StdinFile {
         guard bytes.count <= maxBytes else {
             throw SpawnError(.system, "the standard input is \(bytes.count) bytes; at most \(maxBytes) can be given")
         }
-        let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(folder)/mzt-stdin-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw SpawnError(.system, "the standard input file cannot be made: \(String(cString: strerror(errno)))") }

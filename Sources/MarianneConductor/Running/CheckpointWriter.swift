@@ -8,6 +8,8 @@ import MarianneProtocol
 /// runner stops the job with it (the one policy for every runner).
 final class CheckpointWriter: @unchecked Sendable {
     let path: String
+    /// The job's workspace (the checkpoint's folder is `<workspace>/.marianne`).
+    private let workspace: String
     private let queue: DispatchQueue
     private let encoder = CheckpointEncoder()
     private let lock = NSLock()
@@ -15,6 +17,7 @@ final class CheckpointWriter: @unchecked Sendable {
 
     init(path: String) {
         self.path = path
+        self.workspace = path.parentPath.parentPath
         self.queue = DispatchQueue(label: "marianne.checkpoint", qos: .utility)
     }
 
@@ -52,7 +55,6 @@ final class CheckpointWriter: @unchecked Sendable {
 
     private func write(_ data: Data, durable: Bool) {
         // The workspace itself is never re-created: a workspace that vanished fails its job.
-        let workspace = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
         var info = stat()
         guard stat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             return record("checkpoint could not be written: workspace \(workspace) no longer exists")
