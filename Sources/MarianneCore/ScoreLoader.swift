@@ -53,6 +53,12 @@ public enum ScoreLoader {
         (RealPath.resolve(path) as NSString).deletingLastPathComponent
     }
 
+    /// The tags a score's plain scalars can take: what the parser and the duplicate-key check
+    /// tell apart (booleans, numbers, null). Each rule is a regular expression tried on every
+    /// key, and Yams's other three (merge, timestamp, value) were nearly half of a parse; the
+    /// parser reads every value from its text and style, and `<<` by its text.
+    static let resolver = Resolver.default.removing(.merge).removing(.timestamp).removing(.value)
+
     /// Every problem (errors and warnings) and, when there is no error, the loaded score.
     public static func check(
         yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil, instruments: InstrumentCatalog? = nil
@@ -60,7 +66,7 @@ public enum ScoreLoader {
         if let hostile = YAMLGuard.problem(yaml, maxBytes: maxBytes, maxDepth: maxDepth, maxAliases: maxAliases) { return (nil, [hostile]) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml, .default, .default, .utf8)
+            root = try Yams.compose(yaml: yaml, Self.resolver, .default, .utf8)
         } catch {
             return (nil, [yamlProblem(error)])
         }
