@@ -279,6 +279,12 @@ actor ScoreRunner: JobRunner {
         persist(durable: false)
     }
 
+    /// True when no sheet but `number` is waiting or running: the run ends once it has.
+    func isLastOpenSheet(_ number: Int) -> Bool {
+        inFlight.allSatisfy { $0 == number }
+            && !checkpoint.sheets.contains { $0.number != number && ($0.status == .pending || $0.status == .running) }
+    }
+
     /// Writes durably and waits: what is written is on disk before anything that depends on it.
     func persistNow() async {
         checkpoint.updatedAt = Date()

@@ -88,7 +88,9 @@ extension ScoreRunner {
             if await stopForCost(result, sheet: i) { return number }
             if result.succeeded {
                 finish(i, .completed)
-                await persistNow()
+                // The last sheet of a run has no dependents: the end of the run follows at
+                // once and its write is durable, so this one is not fsynced too.
+                if isLastOpenSheet(number) { persist(durable: false) } else { await persistNow() }
                 events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) completed (attempt \(attemptNumber), exit code 0)", progress: progress(current: nil))
                 return number
             }
