@@ -7,13 +7,17 @@ import MarianneProtocol
 /// warnings on standard error, then the id (or, with --wait / --follow, how it ended).
 enum SubmissionOutput {
     static func finish(_ result: SubmitResult, client: DaemonClient, global: GlobalOptions, wait: Bool, follow: Bool, verb: String = "submitted") async throws {
+        try await finish(result, client: client, json: global.json, wait: wait, follow: follow, verb: verb)
+    }
+
+    static func finish(_ result: SubmitResult, client: DaemonClient, json: Bool, wait: Bool, follow: Bool, verb: String = "submitted") async throws {
         for warning in result.warnings ?? [] {
             FileHandle.standardError.write(Data("\(Palette.stderr.warningLabel) \(warning)\n".utf8))
         }
         if follow {
-            if !global.json { print("\(result.jobID) \(verb)") }
-            let logs = try await LogPrinter.follow(client: client, params: LogsParams(jobID: result.jobID, follow: true), json: global.json)
-            if !global.json {
+            if !json { print("\(result.jobID) \(verb)") }
+            let logs = try await LogPrinter.follow(client: client, params: LogsParams(jobID: result.jobID, follow: true), json: json)
+            if !json {
                 let end = TerminalText.forStdout("\(result.jobID) \(logs.status.rawValue)" + (logs.error.map { ": \($0)" } ?? ""))
                 print(Palette.stdout.status(logs.status, end))
             }
@@ -23,7 +27,7 @@ enum SubmissionOutput {
         if wait {
             // A job may run for days: this wait has no time limit.
             let waited = try await client.call(RPCMethods.jobWait, WaitParams(jobID: result.jobID), timeout: .infinity)
-            if global.json {
+            if json {
                 print(Render.json(waited.job))
             } else {
                 print(Palette.stdout.status(waited.job.status, "\(result.jobID) \(waited.job.status.rawValue)"))
@@ -31,7 +35,7 @@ enum SubmissionOutput {
             if waited.job.status != .completed { throw ExitCode(ExitCodes.failed) }
             return
         }
-        if global.json {
+        if json {
             print(Render.json(result))
         } else if let position = result.queuePosition {
             print("\(result.jobID) (pending, position \(position) in the queue)")

@@ -24,12 +24,16 @@ struct ScoreSubmission {
     }
 
     func run(global: GlobalOptions) async throws {
+        try await run(context: global.context)
+    }
+
+    func run(context: ClientContext) async throws {
         let cwd = FileManager.default.currentDirectoryPath
         let workspacePath = workspace.map { RealPath.resolve($0, relativeTo: cwd) }
         if dryRun {
             let loaded = try Self.loadForPlan(score, cwd: cwd, workspace: workspacePath)
             let jobID = id ?? loaded.score.name
-            print(global.json ? Render.json(ScorePlan.make(loaded, jobID: jobID)) : PlanPrinter.render(loaded, jobID: jobID))
+            print(context.json ? Render.json(ScorePlan.make(loaded, jobID: jobID)) : PlanPrinter.render(loaded, jobID: jobID))
             return
         }
         var params = SubmitParams(
@@ -47,9 +51,9 @@ struct ScoreSubmission {
             }
             params.configPath = path
         }
-        try await global.withClient { client in
+        try await context.withClient { client in
             let result = try await client.call(RPCMethods.jobSubmit, params)
-            try await SubmissionOutput.finish(result, client: client, global: global, wait: wait, follow: follow)
+            try await SubmissionOutput.finish(result, client: client, json: context.json, wait: wait, follow: follow)
         }
     }
 
