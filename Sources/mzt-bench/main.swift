@@ -6,6 +6,17 @@ import MarianneProtocol
 // Usage: mzt-bench [--mzt PATH] [--quick] [--peers]
 
 let arguments = CommandLine.arguments
+if arguments.contains("--help") || arguments.contains("-h") {
+    print("""
+        Usage: mzt-bench [--mzt PATH] [--quick] [--peers]
+
+        Starts release conductors on temporary homes and prints one table of medians and p90s.
+          --mzt PATH   the mzt binary (default .build/release/mzt; mzt-conductor next to it)
+          --quick      a fifth of the runs and jobs
+          --peers      task-spooler (tsp) side by side, and each ratio with its target
+        """)
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 let peers = arguments.contains("--peers")
 let mzt = arguments.firstIndex(of: "--mzt").map { arguments[$0 + 1] } ?? ".build/release/mzt"
