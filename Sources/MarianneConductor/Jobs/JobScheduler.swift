@@ -90,7 +90,9 @@ public final class JobScheduler: JobEngine, Sendable {
         self.control = JobControl(store: store, log: log, queue: queue, waiters: waiters, killGrace: settings.killGraceSeconds, home: environment.home.root, logger: environment.logger)
         self.queries = JobQueries(store: store, queue: queue, waiters: waiters, plans: plans)
         self.logReader = LogReader(store: store, log: log)
-        self.maintenance = Maintenance(registry: registry, cleanupAge: settings.cleanupAgeSeconds, logger: environment.logger)
+        self.maintenance = Maintenance(registry: registry, cleanupAge: settings.cleanupAgeSeconds, logger: environment.logger) { ids in
+            for id in ids { log.forget(id) }
+        }
     }
 
     private static func finished(_ id: String, outcome: RunOutcome, elapsed: Double?, store: JobStore, log: JobLog, waiters: JobWaiters) async {

@@ -8,14 +8,17 @@ final class Maintenance: @unchecked Sendable {
     let registry: Registry
     let cleanupAge: Double?
     let logger: Logger
+    /// Told the ids of the jobs a cleanup removed (what is kept in memory per job goes too).
+    let removed: @Sendable ([String]) -> Void
     private let lock = NSLock()
     private var task: Task<Void, Never>?
 
     /// How often exited orphans are reaped.
     static let reapInterval = 10.0
 
-    init(registry: Registry, cleanupAge: Double?, logger: Logger) {
+    init(registry: Registry, cleanupAge: Double?, logger: Logger, removed: @escaping @Sendable ([String]) -> Void = { _ in }) {
         self.registry = registry
+        self.removed = removed
         self.cleanupAge = cleanupAge
         self.logger = logger
     }
@@ -48,6 +51,7 @@ final class Maintenance: @unchecked Sendable {
         guard let cleanupAge else { return }
         if let removed = try? await registry.deleteTerminal(statuses: nil, finishedBefore: Date().timeIntervalSince1970 - cleanupAge), !removed.isEmpty {
             logger.info("old jobs removed", metadata: ["count": "\(removed.count)"])
+            self.removed(removed)
         }
     }
 }

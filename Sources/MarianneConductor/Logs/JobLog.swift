@@ -40,6 +40,9 @@ final class JobLog: @unchecked Sendable {
         }
     }
 
+    /// How many jobs have a numbering in memory (one per job in the registry at most).
+    var numberedJobs: Int { lock.withLock { seqs.count } }
+
     /// Forgets a job (deleted).
     func forget(_ jobID: String) {
         lock.withLock { _ = seqs.removeValue(forKey: jobID) }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MarianneProtocol
 import MarianneTestSupport
 import Testing
@@ -50,6 +51,45 @@ struct RegistryTests {
         #expect(try await registry.transition("nosuch", from: [.pending], to: .running) == false)
     }
 
+    /// The time a job ran is written with its final status, in the same statement.
+    @Test func theEndOfARunKeepsTheTimeItRan() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        _ = try await registry.insert(row("t", status: .running))
+        #expect(try await registry.transition("t", from: [.running], to: .completed, RowChanges(runningSeconds: 12.5)))
+        #expect(try await registry.runningSeconds(["t"]) == ["t": 12.5])
+        #expect(try await registry.runningSeconds(["t", "nosuch"]) == ["t": 12.5])
+    }
+
+    /// The periodic cleanup removes old finished jobs and says which, so what the conductor
+    /// keeps in memory per job (its log numbering) goes with them.
+    @Test func theCleanupForgetsTheJobsItRemoves() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        let log = JobLog(registry: registry, logger: Logger(label: "test"))
+        for id in ["old", "active"] {
+            _ = try await registry.insert(row(id))
+            log.begin(id, lastSeq: 0)
+            log.append(id, level: "INFO", message: "queued")
+        }
+        #expect(try await registry.transition("old", from: [.pending], to: .completed, RowChanges(finishedAt: .some(1))))
+        await log.flush()
+        let reported = Reported()
+        let maintenance = Maintenance(registry: registry, cleanupAge: 60, logger: Logger(label: "test")) { ids in
+            reported.add(ids)
+            for id in ids { log.forget(id) }
+        }
+        maintenance.start()
+        defer { maintenance.stop() }
+        try await Poll.until(timeout: 60) { !reported.ids.isEmpty }
+        #expect(reported.ids == ["old"])
+        #expect(log.numberedJobs == 1)
+        #expect(try await registry.job("old") == nil)
+        #expect(try await registry.job("active") != nil)
+    }
+
     @Test func logBatchesStoreEntriesAndProgressTogether() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -81,4 +121,12 @@ struct RegistryTests {
         #expect(try await registry.counts() == ["pending": 2])
         #expect(try await registry.deleteTerminal(statuses: nil, finishedBefore: nil).isEmpty)
     }
+}
+
+/// Ids a callback was given, from any thread.
+final class Reported: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+    var ids: [String] { lock.withLock { collected } }
+    func add(_ ids: [String]) { lock.withLock { collected += ids } }
 }
