@@ -54,8 +54,10 @@ actor ScoreRunner: JobRunner {
     // MARK: JobRunner
 
     func run() async -> RunOutcome {
+        // Not written on its own: the first sheet's start (or the end of the run) writes it,
+        // and until then a restarted conductor finds the checkpoint as it was, which gives
+        // the same run.
         checkpoint.beginRun()
-        persist(durable: false)
         await isolate()
         control.onStop { [weak self] _ in Task { await self?.cancelWork() } }
         let (events, jobID) = (self.events, self.jobID)
