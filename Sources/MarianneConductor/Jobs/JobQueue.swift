@@ -85,11 +85,15 @@ actor JobQueue {
     // MARK: Changes
 
     /// Queues a job (`job` carries what a submission already parsed) and starts what fits.
-    func enqueue(_ id: String, job: PreparedJob? = nil) {
-        guard !pending.contains(id), live[id] == nil else { return }
-        pending.append(id)
-        if let job { prepared[id] = job }
-        dispatch()
+    /// Returns whether it started at once, and else its place in the queue (1 is next).
+    @discardableResult
+    func enqueue(_ id: String, job: PreparedJob? = nil) -> (started: Bool, position: Int?) {
+        if !pending.contains(id), live[id] == nil {
+            pending.append(id)
+            if let job { prepared[id] = job }
+            dispatch()
+        }
+        return (live[id] != nil, position(id))
     }
 
     /// Takes a job out of the queue before it started; false when it is not queued.

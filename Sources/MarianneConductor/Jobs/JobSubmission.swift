@@ -87,14 +87,18 @@ struct JobSubmission: Sendable {
     private func create(_ job: NewJob) async throws -> SubmitResult {
         guard await queue.isAccepting else { throw JobError.shuttingDown }
         try Self.checkJobID(job.id)
-        if let existing = try await store.find(job.id) {
+        let state: (existing: JobRow?, sharing: [String])
+        do { state = try await store.registry.submissionState(job.id, workspace: job.workspace) } catch {
+            throw JobError.storage("the registry cannot be read: \(error)")
+        }
+        if let existing = state.existing {
             if !existing.jobStatus.isTerminal { throw JobError.alreadyActive(job.id, existing.jobStatus) }
             if job.replace == false { throw JobError.exists(job.id, existing.jobStatus) }
         }
         let admission = QueueAdmission(store: store, groups: queue.groups)
         let admitted = try await admission.admit(job.queue, jobID: job.id)
         var warnings = job.warnings
-        let sharing = (try? await store.registry.activeJobs(inWorkspace: job.workspace, except: job.id)) ?? []
+        let sharing = state.sharing
         if !sharing.isEmpty {
             warnings.append("workspace \(job.workspace) is also used by \(sharing.joined(separator: ", ")), which has not ended; both write there at once")
         }
@@ -127,11 +131,10 @@ struct JobSubmission: Sendable {
         if let admitted, !admitted.waitingFor.isEmpty {
             log.append(job.id, level: "INFO", message: "waiting for \(admitted.waitingFor.sorted().joined(separator: ", ")) to complete")
         }
-        await queue.enqueue(job.id, job: PreparedJob(row: row, checkpoint: checkpoint, loaded: job.loaded))
-        let live = await queue.liveJob(job.id) != nil
+        let placed = await queue.enqueue(job.id, job: PreparedJob(row: row, checkpoint: checkpoint, loaded: job.loaded))
         return SubmitResult(
-            jobID: job.id, name: job.name, status: live ? .running : .pending, workspace: job.workspace,
-            totalSheets: job.sheets.count, queuePosition: await queue.position(job.id), warnings: warnings.isEmpty ? nil : warnings
+            jobID: job.id, name: job.name, status: placed.started ? .running : .pending, workspace: job.workspace,
+            totalSheets: job.sheets.count, queuePosition: placed.position, warnings: warnings.isEmpty ? nil : warnings
         )
     }
 
