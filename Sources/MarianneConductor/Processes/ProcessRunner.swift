@@ -34,7 +34,7 @@ public enum ProcessRunner {
         let control = RunControlState()
         let configuration = Configuration(
             executable: .path(FilePath(executable)), arguments: Arguments(spec.arguments),
-            environment: .custom(environment.map { Array("\($0.key)=\($0.value)\0".utf8) }),
+            environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
             workingDirectory: FilePath(spec.workingDirectory), platformOptions: spec.newSession ? Self.sessionOptions : Self.options
         )
         let readers = outputs.readers
