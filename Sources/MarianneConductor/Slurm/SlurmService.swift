@@ -12,10 +12,13 @@ final class SlurmService: Sendable {
     let monitor: SlurmMonitor
     private let health: SlurmHealth
 
-    init(commands: any SlurmCommandRunning, minInterval: Duration = .milliseconds(200), maxInterval: Duration = .seconds(5), goneAfter: Duration = .seconds(10)) {
+    init(
+        commands: any SlurmCommandRunning, minInterval: Duration = .milliseconds(200), maxInterval: Duration = .seconds(5), goneAfter: Duration = .seconds(10),
+        healthMaxAge: Double = 10
+    ) {
         client = SlurmClient(commands: commands)
         monitor = SlurmMonitor(client: client, minInterval: minInterval, maxInterval: maxInterval, goneAfter: goneAfter)
-        health = SlurmHealth(client: client)
+        health = SlurmHealth(client: client, maxAge: healthMaxAge)
     }
 
     /// Whether sbatch is on the PATH and the cluster answers (cached a few seconds).

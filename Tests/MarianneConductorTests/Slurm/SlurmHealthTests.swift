@@ -35,7 +35,8 @@ struct SlurmHealthTests {
         let bin = try fakeBin()
         defer { bin.remove() }
         let fake = FakeSlurm()
-        let service = SlurmService(commands: fake)
+        // An answer kept for an hour: on a loaded machine the two calls can be seconds apart.
+        let service = SlurmService(commands: fake, healthMaxAge: 3600)
         let environment = ["PATH": bin.path, "SLURM_CONF": bin.file("slurm.conf")]
         let first = await service.reachability(environment: environment)
         #expect(first.clusterAnswers)
