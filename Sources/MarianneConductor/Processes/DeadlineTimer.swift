@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// A one-shot timer: runs its action once after a delay, unless cancelled first.
 ///
@@ -26,5 +27,74 @@ final class DeadlineTimer: @unchecked Sendable {
 
     deinit {
         source.cancel()
+    }
+}
+
+extension DeadlineTimer {
+    /// The value of `operation` if it ends within `seconds`, else nil (also at once when the
+    /// caller is cancelled). The operation runs as a task of its own and goes on after a nil:
+    /// a task group racing it against a sleep would still wait for an operation that ignores
+    /// cancellation (a connection's close, a task's value) when the group ends.
+    static func value<T: Sendable>(within seconds: Double, of operation: @escaping @Sendable () async -> T) async -> T? {
+        let answer = OnceAnswer<T?>()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                answer.attach(continuation)
+                let timer = DeadlineTimer(after: seconds) { answer.give(nil) }
+                Task {
+                    let value = await operation()
+                    timer.cancel()
+                    answer.give(value)
+                }
+            }
+        } onCancel: {
+            answer.give(nil)
+        }
+    }
+}
+
+/// A continuation resumed once, by whichever answer comes first (even one that comes before
+/// the continuation is attached).
+private final class OnceAnswer<T: Sendable>: @unchecked Sendable {
+    private enum State {
+        case open
+        case attached(CheckedContinuation<T, Never>)
+        case early(T)
+        case done
+    }
+    private struct Box { let value: T }
+    private let lock = NSLock()
+    private var state = State.open
+
+    func attach(_ continuation: CheckedContinuation<T, Never>) {
+        let ready: Box? = lock.withLock {
+            switch state {
+            case .open:
+                state = .attached(continuation)
+                return nil
+            case .early(let value):
+                state = .done
+                return Box(value: value)
+            case .attached, .done:
+                return nil
+            }
+        }
+        if let ready { continuation.resume(returning: ready.value) }
+    }
+
+    func give(_ value: T) {
+        let waiting: CheckedContinuation<T, Never>? = lock.withLock {
+            switch state {
+            case .open:
+                state = .early(value)
+                return nil
+            case .attached(let continuation):
+                state = .done
+                return continuation
+            case .early, .done:
+                return nil
+            }
+        }
+        waiting?.resume(returning: value)
     }
 }

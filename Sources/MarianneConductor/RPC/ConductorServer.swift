@@ -87,17 +87,8 @@ final class ConductorServer: @unchecked Sendable {
         let open = connections.all
         for channel in open { channel.close(mode: .input, promise: nil) }
         // Each connection closes once it has answered; none is waited for longer than 2 s.
-        await withTaskGroup(of: Bool.self) { race in
-            race.addTask {
-                for channel in open { try? await channel.closeFuture.get() }
-                return true
-            }
-            race.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            _ = await race.next()
-            race.cancelAll()
+        _ = await DeadlineTimer.value(within: 2) {
+            for channel in open { try? await channel.closeFuture.get() }
         }
         for channel in connections.all { try? await channel.close().get() }
         _ = await lock.withLock { serving }?.value

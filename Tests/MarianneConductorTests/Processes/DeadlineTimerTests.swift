@@ -56,3 +56,35 @@ final class Counter: @unchecked Sendable {
     var value: Int { lock.withLock { count } }
     func add() { lock.withLock { count += 1 } }
 }
+
+/// Waiting for work at most so long.
+struct DeadlineValueTests {
+    @Test func aValueInTimeIsGiven() async {
+        #expect(await DeadlineTimer.value(within: 30) { 42 } == 42)
+    }
+
+    /// Work that ignores cancellation (here: waits on a continuation nobody resumes for a
+    /// minute) does not hold the caller past the deadline.
+    @Test func workThatDoesNotEndIsLeftAfterTheDeadline() async {
+        let start = ContinuousClock.now
+        let value = await DeadlineTimer.value(within: 0.2) { () async -> Int in
+            await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + 60) { continuation.resume(returning: 1) }
+            }
+        }
+        #expect(value == nil)
+        #expect(ContinuousClock.now - start < .seconds(30))
+    }
+
+    @Test func aCancelledCallerStopsWaiting() async {
+        let waiting = Task {
+            await DeadlineTimer.value(within: 3600) { () async -> Int in
+                await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 60) { continuation.resume(returning: 1) }
+                }
+            }
+        }
+        waiting.cancel()
+        #expect(await waiting.value == nil)
+    }
+}
