@@ -29,7 +29,7 @@ extension Registry {
 
     /// One row by id, through a statement each connection prepares once (the query
     /// interface would build and prepare its SQL on every call).
-    private static func row(_ id: String, _ db: Database) throws -> JobRow? {
+    static func row(_ id: String, _ db: Database) throws -> JobRow? {
         try JobRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id])
     }
 

@@ -78,20 +78,15 @@ extension Registry {
         }
     }
 
-    /// Other jobs that have not ended and use `workspace`.
-    func activeJobs(inWorkspace workspace: String, except id: String) async throws -> [String] {
-        try await pool.read { db in try Self.activeJobs(db, inWorkspace: workspace, except: id) }
-    }
-
     /// What a submission checks, in one read: the row the id has now, and the other jobs that
     /// have not ended and use `workspace`.
     func submissionState(_ id: String, workspace: String) async throws -> (existing: JobRow?, sharing: [String]) {
         try await pool.read { db in
-            let existing = try JobRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id])
-            return (existing, try Self.activeJobs(db, inWorkspace: workspace, except: id))
+            (try Self.row(id, db), try Self.activeJobs(db, inWorkspace: workspace, except: id))
         }
     }
 
+    /// Other jobs that have not ended and use `workspace` (at most ten).
     private static func activeJobs(_ db: Database, inWorkspace workspace: String, except id: String) throws -> [String] {
         let active = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
         return try String.fetchAll(db.cachedStatement(sql: """
