@@ -9,8 +9,12 @@ PREFIX ?= /usr/local
 build:
 	$(SWIFT) build
 
+## Static Swift runtime and static C++ runtime (see Package.swift), the client at a fixed address.
 release:
-	MZT_STATIC_RELEASE=1 $(SWIFT) build -c release --static-swift-stdlib
+	@mkdir -p .build/static-cxx
+	@a=$$(clang -print-file-name=libstdc++.a 2>/dev/null); case "$$a" in \
+	    /*) echo "INPUT($$a)" > .build/static-cxx/libstdc++.so ;; *) rm -f .build/static-cxx/libstdc++.so ;; esac
+	MZT_STATIC_RELEASE=1 $(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath
 
 ## Release binaries, a conductor on a temporary home, one table of medians and p90s.
 bench: release

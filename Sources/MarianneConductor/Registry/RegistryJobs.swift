@@ -73,30 +73,38 @@ extension Registry {
         }
     }
 
-    /// Newest first, paged by `seq`.
+    /// Newest first, paged by `seq`. The SQL depends only on which filters are given (and
+    /// how many statuses), so each form is prepared once and kept.
     func list(statuses: [JobStatus]?, nameContains: String?, finishedAfter: Double?, limit: Int, before cursor: Int?) async throws -> [JobRow] {
-        try await pool.read { db in
-            var request = JobRow.all()
-            if let statuses, !statuses.isEmpty {
-                request = request.filter(statuses.map(\.rawValue).contains(JobRow.CodingKeys.status))
-            }
-            if let nameContains, !nameContains.isEmpty {
-                request = request.filter(
-                    JobRow.CodingKeys.id.like("%\(nameContains)%") || JobRow.CodingKeys.name.like("%\(nameContains)%")
-                )
-            }
-            if let finishedAfter {
-                let terminal = JobStatus.allCases.filter(\.isTerminal).map(\.rawValue)
-                request = request.filter(
-                    !terminal.contains(JobRow.CodingKeys.status) || JobRow.CodingKeys.finishedAt >= finishedAfter
-                )
-            }
-            if let cursor {
-                request = request.filter(JobRow.CodingKeys.seq < cursor)
-            }
-            return try request.order(JobRow.CodingKeys.seq.desc).limit(limit).fetchAll(db)
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let statuses, !statuses.isEmpty {
+            conditions.append("status IN (" + statuses.map { _ in "?" }.joined(separator: ",") + ")")
+            arguments += statuses.map(\.rawValue)
+        }
+        if let nameContains, !nameContains.isEmpty {
+            conditions.append("(id LIKE ? OR name LIKE ?)")
+            arguments += ["%\(nameContains)%", "%\(nameContains)%"]
+        }
+        if let finishedAfter {
+            conditions.append("(status NOT IN (\(Self.terminalList)) OR finished_at >= ?)")
+            arguments.append(finishedAfter)
+        }
+        if let cursor {
+            conditions.append("seq < ?")
+            arguments.append(cursor)
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT * FROM jobs\(filter) ORDER BY seq DESC LIMIT ?"
+        arguments.append(limit)
+        let statementArguments = StatementArguments(arguments)
+        return try await pool.read { db in
+            try JobRow.fetchAll(db.cachedStatement(sql: sql), arguments: statementArguments)
         }
     }
+
+    /// The terminal statuses as SQL literals (fixed words, never user input).
+    private static let terminalList = JobStatus.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.joined(separator: ",")
 
     func counts() async throws -> [String: Int] {
         try await pool.read { db in

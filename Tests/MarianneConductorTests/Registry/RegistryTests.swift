@@ -123,6 +123,28 @@ struct RegistryTests {
     }
 }
 
+extension RegistryTests {
+    @Test func listingFiltersByStatusNameAndRecentEnd() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        for id in ["build-a", "build-b", "test-c", "old-d"] { _ = try await registry.insert(row(id)) }
+        _ = try await registry.transition("build-b", from: [.pending], to: .failed, RowChanges(finishedAt: .some(1_000)))
+        _ = try await registry.transition("old-d", from: [.pending], to: .completed, RowChanges(finishedAt: .some(10)))
+        func ids(_ statuses: [JobStatus]? = nil, name: String? = nil, after: Double? = nil) async throws -> [String] {
+            try await registry.list(statuses: statuses, nameContains: name, finishedAfter: after, limit: 10, before: nil).map(\.id)
+        }
+        #expect(try await ids() == ["old-d", "test-c", "build-b", "build-a"])
+        #expect(try await ids([.failed, .completed]) == ["old-d", "build-b"])
+        #expect(try await ids(name: "build") == ["build-b", "build-a"])
+        #expect(try await ids([.pending], name: "build") == ["build-a"])
+        // Recent: every job not ended, and ended ones only from that time on.
+        #expect(try await ids(after: 500) == ["test-c", "build-b", "build-a"])
+        #expect(try await ids(after: 5_000) == ["test-c", "build-a"])
+        #expect(try await registry.list(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 1, before: nil).map(\.id) == ["old-d"])
+    }
+}
+
 /// Ids a callback was given, from any thread.
 final class Reported: @unchecked Sendable {
     private let lock = NSLock()
