@@ -33,14 +33,21 @@ public struct MZT: AsyncParsableCommand {
     public init() {}
 }
 
-/// Runs `mzt` with the process arguments (the async entry point of ArgumentParser). An
-/// unknown command is named as such (exit 64), with the closest known one.
-public func runMZT() async {
-    if let problem = CommandNames.problem(Array(CommandLine.arguments.dropFirst())) {
+/// `mzt`'s entry. An unknown command is named as such (exit 64), with the closest known
+/// one. The quick commands run on the main thread before any concurrency starts (no pool
+/// thread is created for them); everything else goes through the argument parser, on the
+/// concurrency pool.
+public func mainMZT() -> Never {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if let problem = CommandNames.problem(arguments) {
         Problem.error(problem)
         exit(ExitCodes.usage)
     }
-    await QuickCommands.run(Array(CommandLine.arguments.dropFirst()))
-    let command: AsyncParsableCommand.Type = MZT.self
-    await command.main()
+    QuickCommands.run(arguments)
+    Task {
+        let command: AsyncParsableCommand.Type = MZT.self
+        await command.main()
+        exit(0)
+    }
+    dispatchMain()
 }

@@ -43,26 +43,49 @@ public final class DaemonClient: Sendable {
         _ method: String, params: P, notification: N.Type, result: R.Type, timeout: Double = .infinity,
         onNotification: @Sendable (N) async throws -> Void
     ) async throws -> R {
+        let connection = try send(method, params: params)
+        defer { connection.close() }
+        return try await receive(on: connection, method: method, timeout: timeout, onNotification: onNotification)
+    }
+
+    /// The same call without suspending: the calling thread waits for the answer. For a
+    /// short-lived program that has nothing else to do meanwhile (the CLI's quick commands),
+    /// this costs no thread of the concurrency pool.
+    public func callNow<P: Codable & Sendable, R: Codable & Sendable>(
+        _ method: RPCMethodDescriptor<P, R>, _ params: P, timeout: Double = 30
+    ) throws -> R {
+        let connection = try send(method.name, params: params)
+        defer { connection.close() }
+        let deadline = timeout.isFinite ? Date().addingTimeInterval(timeout) : nil
+        while true {
+            if let result: R = try answer(connection.readLine(deadline: deadline), method: method.name) { return result }
+        }
+    }
+
+    /// Connects and sends one request line. A conductor that refuses us before we speak
+    /// (another user's) is reported as such; one that closed as we connected (it was
+    /// stopping) is tried once more.
+    private func send<P: Codable & Sendable>(_ method: String, params: P) throws -> SocketConnection {
         let request = RPCRequest(id: .int(1), method: method, params: params)
         var line = try JSONEncoder.wire.encode(request)
         line.append(UInt8(ascii: "\n"))
         let connection = try SocketConnection.connect(path: socketPath, timeout: connectTimeout)
-        defer { connection.close() }
         do {
             try connection.send(Array(line))
+            return connection
         } catch {
-            // The conductor may have refused us before we spoke (another user): say why.
+            defer { connection.close() }
             if let refusal = try? connection.readLine(deadline: Date().addingTimeInterval(0.5)),
                let probe = try? JSONDecoder.wire.decode(Probe.self, from: Data(refusal)), let rpc = probe.error {
                 throw ClientError.rpc(rpc)
             }
-            // The conductor closed right as we connected (it was stopping): one retry.
             let retry = try SocketConnection.connect(path: socketPath, timeout: connectTimeout)
-            defer { retry.close() }
-            try retry.send(Array(line))
-            return try await receive(on: retry, method: method, timeout: timeout, onNotification: onNotification)
+            do { try retry.send(Array(line)) } catch {
+                retry.close()
+                throw error
+            }
+            return retry
         }
-        return try await receive(on: connection, method: method, timeout: timeout, onNotification: onNotification)
     }
 
     private struct Reply<R: Codable & Sendable>: Decodable {
@@ -88,31 +111,34 @@ public final class DaemonClient: Sendable {
         let deadline = timeout.isFinite ? Date().addingTimeInterval(timeout) : nil
         while true {
             let line = try connection.readLine(deadline: deadline)
-            let probe: Probe
-            do {
-                probe = try JSONDecoder.wire.decode(Probe.self, from: Data(line))
-            } catch {
-                throw ClientError.protocolViolation("not JSON: \(String(decoding: line.prefix(200), as: UTF8.self))")
-            }
-            if probe.id == nil, probe.method != nil {
-                let note = try JSONDecoder.wire.decode(NotificationLine<N>.self, from: Data(line))
-                try await onNotification(note.params)
-                continue
-            }
-            if let error = probe.error {
-                if error.code == RPCErrorCode.methodNotFound.rawValue { throw ClientError.conductorTooOld(method: method) }
-                throw ClientError.rpc(error)
-            }
-            do {
-                let reply = try JSONDecoder.wire.decode(Reply<R>.self, from: Data(line))
-                if let result = reply.result { return result }
-                if R.self == Empty.self, let empty = Empty() as? R { return empty }
-                throw ClientError.protocolViolation("an answer with neither result nor error")
-            } catch let error as ClientError {
-                throw error
-            } catch {
-                throw ClientError.protocolViolation("cannot decode the answer to \(method): \(error)")
-            }
+            if let result: R = try answer(line, method: method) { return result }
+            let note = try JSONDecoder.wire.decode(NotificationLine<N>.self, from: Data(line))
+            try await onNotification(note.params)
+        }
+    }
+
+    /// The result a line carries, or nil for a notification (a line with a method and no id).
+    private func answer<R: Codable & Sendable>(_ line: [UInt8], method: String) throws -> R? {
+        let probe: Probe
+        do {
+            probe = try JSONDecoder.wire.decode(Probe.self, from: Data(line))
+        } catch {
+            throw ClientError.protocolViolation("not JSON: \(String(decoding: line.prefix(200), as: UTF8.self))")
+        }
+        if probe.id == nil, probe.method != nil { return nil }
+        if let error = probe.error {
+            if error.code == RPCErrorCode.methodNotFound.rawValue { throw ClientError.conductorTooOld(method: method) }
+            throw ClientError.rpc(error)
+        }
+        do {
+            let reply = try JSONDecoder.wire.decode(Reply<R>.self, from: Data(line))
+            if let result = reply.result { return result }
+            if R.self == Empty.self, let empty = Empty() as? R { return empty }
+            throw ClientError.protocolViolation("an answer with neither result nor error")
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError.protocolViolation("cannot decode the answer to \(method): \(error)")
         }
     }
 }

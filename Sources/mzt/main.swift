@@ -1,3 +1,3 @@
 import MarianneCLI
 
-await runMZT()
+mainMZT()

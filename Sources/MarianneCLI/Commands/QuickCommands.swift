@@ -18,23 +18,24 @@ enum QuickCommands {
     }
 
     /// Runs `arguments` (without the program name) and exits, or returns when it is not one
-    /// of the quick forms.
-    static func run(_ arguments: [String]) async {
+    /// of the quick forms. Nothing here suspends: the command runs on the calling thread
+    /// (the main thread, before any concurrency starts), its socket calls blocking it.
+    static func run(_ arguments: [String]) {
         guard let line = parse(arguments) else { return }
         let context = ClientContext(homePath: nil, json: line.json)
-        let perform: () async throws -> Void
+        let perform: () throws -> Void
         let reads = line.command != "submit"
         switch (line.command, line.operands.count) {
-        case ("list", 0): perform = { try await ListCommand.perform(context, status: [], name: nil, limit: nil, all: false, wide: false) }
-        case ("conductor-status", 0): perform = { try await ConductorStatusCommand.perform(context) }
-        case ("status", 1): perform = { try await StatusCommand.perform(context, jobID: line.operands[0], watch: false) }
+        case ("list", 0): perform = { try ListCommand.perform(context, status: [], name: nil, limit: nil, all: false, wide: false) }
+        case ("conductor-status", 0): perform = { try ConductorStatusCommand.perform(context) }
+        case ("status", 1): perform = { try StatusCommand.show(context, jobID: line.operands[0]) }
         case ("submit", 1):
             let submission = ScoreSubmission(score: line.operands[0], id: line.id, wait: line.wait)
-            perform = { try await submission.run(context: context) }
+            perform = { try submission.runNow(context: context) }
         default: return
         }
         do {
-            try await perform()
+            try perform()
             exit(0)
         } catch let code as ExitCode {
             exit(code.rawValue)

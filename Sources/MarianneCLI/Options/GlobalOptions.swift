@@ -82,4 +82,13 @@ struct ClientContext {
             throw GlobalOptions.fail(error, json: json)
         }
     }
+
+    /// The same for a body that does not suspend (it calls `DaemonClient.callNow`).
+    func withClientNow(_ body: (DaemonClient) throws -> Void) throws {
+        do {
+            try body(DaemonClient(socketPath: home.socketPath))
+        } catch let error as ClientError {
+            throw GlobalOptions.fail(error, json: json)
+        }
+    }
 }

@@ -10,12 +10,12 @@ struct ConductorStatusCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        try await Self.perform(global.context)
+        try Self.perform(global.context)
     }
 
-    static func perform(_ global: ClientContext) async throws {
-        try await global.withClient { client in
-            let status = try await client.call(RPCMethods.conductorStatus, Empty())
+    static func perform(_ global: ClientContext) throws {
+        try global.withClientNow { client in
+            let status = try client.callNow(RPCMethods.conductorStatus, Empty())
             if global.json {
                 print(Render.json(status))
                 return

@@ -37,13 +37,13 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Self.perform(global.context, status: status, name: name, limit: limit, all: all, wide: wide)
+        try Self.perform(global.context, status: status, name: name, limit: limit, all: all, wide: wide)
     }
 
-    static func perform(_ global: ClientContext, status: [JobStatus], name: String?, limit: Int?, all: Bool, wide: Bool) async throws {
+    static func perform(_ global: ClientContext, status: [JobStatus], name: String?, limit: Int?, all: Bool, wide: Bool) throws {
         let params = ListParams(status: status.isEmpty ? nil : status, name: name, limit: limit, all: all ? true : nil)
-        try await global.withClient { client in
-            let result = try await client.call(RPCMethods.jobList, params)
+        try global.withClientNow { client in
+            let result = try client.callNow(RPCMethods.jobList, params)
             if global.json {
                 print(Render.json(result))
                 return

@@ -28,16 +28,37 @@ struct ScoreSubmission {
     }
 
     func run(context: ClientContext) async throws {
-        let cwd = FileManager.default.currentDirectoryPath
-        let workspacePath = workspace.map { RealPath.resolve($0, relativeTo: cwd) }
+        guard follow, !dryRun else { return try runNow(context: context) }
+        let params = try parameters()
+        try await context.withClient { client in
+            let result = try await client.call(RPCMethods.jobSubmit, params)
+            try await SubmissionOutput.finish(result, client: client, json: context.json, wait: wait, follow: true)
+        }
+    }
+
+    /// Everything but `--follow`, without suspending (the quick path runs it on the main
+    /// thread).
+    func runNow(context: ClientContext) throws {
         if dryRun {
-            let loaded = try Self.loadForPlan(score, cwd: cwd, workspace: workspacePath)
+            let cwd = FileManager.default.currentDirectoryPath
+            let loaded = try Self.loadForPlan(score, cwd: cwd, workspace: workspace.map { RealPath.resolve($0, relativeTo: cwd) })
             let jobID = id ?? loaded.score.name
             print(context.json ? Render.json(ScorePlan.make(loaded, jobID: jobID)) : PlanPrinter.render(loaded, jobID: jobID))
             return
         }
+        let params = try parameters()
+        try context.withClientNow { client in
+            let result = try client.callNow(RPCMethods.jobSubmit, params)
+            try SubmissionOutput.finishNow(result, client: client, json: context.json, wait: wait)
+        }
+    }
+
+    /// The request: paths made absolute against the working directory, the score read from
+    /// standard input for `-`.
+    private func parameters() throws -> SubmitParams {
+        let cwd = FileManager.default.currentDirectoryPath
         var params = SubmitParams(
-            workspace: workspacePath, startSheet: startSheet, selfHealing: selfHealing ? true : nil,
+            workspace: workspace.map { RealPath.resolve($0, relativeTo: cwd) }, startSheet: startSheet, selfHealing: selfHealing ? true : nil,
             maxDuration: maxDuration, id: id, baseDirectory: cwd, replace: queue?.replace == true,
             queue: queue?.options()
         )
@@ -51,10 +72,7 @@ struct ScoreSubmission {
             }
             params.configPath = path
         }
-        try await context.withClient { client in
-            let result = try await client.call(RPCMethods.jobSubmit, params)
-            try await SubmissionOutput.finish(result, client: client, json: context.json, wait: wait, follow: follow)
-        }
+        return params
     }
 
     /// Loads a score (a path or - for standard input) for a plan; problems go to standard

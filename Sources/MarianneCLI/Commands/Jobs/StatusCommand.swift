@@ -27,25 +27,35 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     static func perform(_ global: ClientContext, jobID: String, watch: Bool) async throws {
-        if watch { Terminal.flushEachLine() }
+        guard watch else { return try show(global, jobID: jobID) }
+        Terminal.flushEachLine()
         try await global.withClient { client in
             var first = true
             while true {
                 let status = try await client.call(RPCMethods.jobStatus, JobIDParams(jobID: jobID))
-                if global.json {
-                    print(TerminalText.jsonForStdout(Render.json(status)))
-                } else {
-                    if watch, Terminal.stdoutIsTerminal {
+                if !global.json {
+                    if Terminal.stdoutIsTerminal {
                         print("\u{1B}[H\u{1B}[2J", terminator: "")
-                    } else if watch, !first {
+                    } else if !first {
                         print("")
                     }
-                    print(JobStatusView.render(status, palette: .stdout, now: Date()))
                 }
+                print(render(status, json: global.json))
                 first = false
-                guard watch, !status.job.status.isTerminal else { return }
+                guard !status.job.status.isTerminal else { return }
                 try await Task.sleep(nanoseconds: 1_000_000_000)
             }
         }
+    }
+
+    /// One snapshot, without suspending (the quick path runs it on the main thread).
+    static func show(_ global: ClientContext, jobID: String) throws {
+        try global.withClientNow { client in
+            print(render(try client.callNow(RPCMethods.jobStatus, JobIDParams(jobID: jobID)), json: global.json))
+        }
+    }
+
+    static func render(_ status: JobStatusResult, json: Bool) -> String {
+        json ? TerminalText.jsonForStdout(Render.json(status)) : JobStatusView.render(status, palette: .stdout, now: Date())
     }
 }
