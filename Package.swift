@@ -15,6 +15,13 @@ let staticCxxFlags: [LinkerSetting] =
     staticRelease
     ? [.unsafeFlags(["-L\(Context.packageDirectory)/.build/static-cxx"], .when(platforms: [.linux], configuration: .release))] : []
 
+/// The client's modules reach concrete generic types through metadata accessors rather than
+/// mangled names: a mangled name makes the runtime look up each generic requirement's
+/// conformance (`CodingKeys: CodingKey` for every decoded type), and every first lookup scans
+/// all the binary's conformance records, most of a short command's instructions.
+let directMetadata: [SwiftSetting] =
+    staticRelease ? [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release))] : []
+
 let clientLinkFlags: [LinkerSetting] =
     staticRelease
     ? [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))] + staticCxxFlags : []
@@ -55,10 +62,11 @@ let package = Package(
             dependencies: [
                 "MarianneClient", "MarianneCore", "MarianneProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: directMetadata
         ),
-        .target(name: "MarianneClient", dependencies: ["MarianneProtocol"]),
-        .target(name: "MarianneProtocol"),
+        .target(name: "MarianneClient", dependencies: ["MarianneProtocol"], swiftSettings: directMetadata),
+        .target(name: "MarianneProtocol", swiftSettings: directMetadata),
         .target(
             name: "MarianneCore",
             dependencies: ["MarianneProtocol", .product(name: "Yams", package: "Yams"), .product(name: "BigInt", package: "BigInt")]
