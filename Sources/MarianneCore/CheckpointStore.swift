@@ -98,7 +98,13 @@ public enum CheckpointStore {
     }
 
     /// temp file, fsync, rename, fsync directory.
-    public static func writeAtomically(_ data: Data, to path: String, durable: Bool = true) throws {
+    ///
+    /// With `holdingReplaced`, the file the rename replaces is returned still open (nil when
+    /// there was none): its blocks are freed only when the caller closes it. On a filesystem
+    /// that discards freed blocks as they are freed, that is a wait of its own, which the
+    /// caller can do after it has let its waiters go.
+    @discardableResult
+    public static func writeAtomically(_ data: Data, to path: String, durable: Bool = true, holdingReplaced: Bool = false) throws -> Int32? {
         let directory = path.parentPath
         try ensurePrivateDirectory(directory)
         // Replacing an existing file needs one fsync (of the new content); a new file's name
@@ -126,7 +132,11 @@ public enum CheckpointStore {
             }
             if durable, fsync(fd) != 0 { throw posixError("cannot fsync \(temp)") }
         }
-        guard rename(temp, path) == 0 else { throw posixError("cannot rename \(temp)") }
+        let replaced = holdingReplaced && !isNew ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1
+        guard rename(temp, path) == 0 else {
+            if replaced >= 0 { close(replaced) }
+            throw posixError("cannot rename \(temp)")
+        }
         ok = true
         if durable, isNew {
             let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -135,6 +145,7 @@ public enum CheckpointStore {
                 close(dirFD)
             }
         }
+        return replaced >= 0 ? replaced : nil
     }
 
     /// Creates `directory` 0700 when missing (its parent must exist); refuses a symlink or a

@@ -28,6 +28,23 @@ struct CheckpointStoreTests {
         #expect(read.jobID == "job" && read.configHash == checkpoint.configHash && read.moduleCheckpoint == checkpoint.moduleCheckpoint)
     }
 
+    /// A write can hand back the file it replaced, still open: the new content is in place
+    /// at once, and the old one stays readable (its blocks unfreed) until it is closed.
+    @Test func aWriteCanHoldTheFileItReplaced() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = CheckpointStore.path(workspace: dir.path, jobID: "job")
+        #expect(try CheckpointStore.writeAtomically(Data("first".utf8), to: path, holdingReplaced: true) == nil)
+        let held = try #require(try CheckpointStore.writeAtomically(Data("second".utf8), to: path, holdingReplaced: true))
+        defer { close(held) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let count = read(held, &bytes, bytes.count)
+        #expect(String(decoding: bytes.prefix(max(0, count)), as: UTF8.self) == "first")
+        #expect(try CheckpointStore.writeAtomically(Data("third".utf8), to: path) == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path.parentPath).filter { $0.contains(".tmp-") }.isEmpty)
+    }
+
     @Test func aTornWriteLeavesTheOldCheckpointReadable() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

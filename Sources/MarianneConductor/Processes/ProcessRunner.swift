@@ -38,7 +38,8 @@ public enum ProcessRunner {
             workingDirectory: FilePath(spec.workingDirectory), platformOptions: spec.newSession ? Self.sessionOptions : Self.options
         )
         let readers = outputs.readers
-        let reading = Task {
+        // Output that goes only to files has no pipe to drain: no reading task, no race.
+        let reading: Task<Void, Never>? = readers.isEmpty ? nil : Task {
             await withTaskGroup(of: Void.self) { group in
                 for reader in readers { group.addTask { await reader.drain() } }
             }
@@ -55,22 +56,24 @@ public enum ProcessRunner {
             control.cancel(grace: grace)
         }
         // Readers end at EOF; a writer we could not stop must not hold us for ever.
-        let drained = await withTaskGroup(of: Bool.self) { race in
-            race.addTask {
+        if let reading {
+            let drained = await withTaskGroup(of: Bool.self) { race in
+                race.addTask {
+                    await reading.value
+                    return true
+                }
+                race.addTask {
+                    try? await Task.sleep(for: .seconds(2))
+                    return false
+                }
+                let first = await race.next() ?? true
+                race.cancelAll()
+                return first
+            }
+            if !drained {
+                reading.cancel()
                 await reading.value
-                return true
             }
-            race.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            let first = await race.next() ?? true
-            race.cancelAll()
-            return first
-        }
-        if !drained {
-            reading.cancel()
-            await reading.value
         }
         ChildTable.shared.reapOrphans()
         switch spawned {

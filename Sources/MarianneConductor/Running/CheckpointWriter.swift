@@ -27,7 +27,7 @@ final class CheckpointWriter: @unchecked Sendable {
     /// Queues a write and returns at once (for state only useful while the machine stays up).
     func enqueue(_ checkpoint: JobCheckpoint, durable: Bool) {
         guard let data = encode(checkpoint) else { return }
-        queue.async { self.write(data, durable: durable) }
+        queue.async { self.write(data, durable: durable).map { _ = close($0) } }
     }
 
     /// Writes and waits until the checkpoint (and every one queued before it) is on disk.
@@ -37,8 +37,10 @@ final class CheckpointWriter: @unchecked Sendable {
         guard let data = encode(checkpoint) else { return failure }
         await withCheckedContinuation { continuation in
             queue.async {
-                self.write(data, durable: durable)
+                let replaced = self.write(data, durable: durable)
                 continuation.resume()
+                // The runner goes on while the old file's blocks are freed.
+                if let replaced { close(replaced) }
             }
         }
         return failure
@@ -53,16 +55,19 @@ final class CheckpointWriter: @unchecked Sendable {
         }
     }
 
-    private func write(_ data: Data, durable: Bool) {
+    /// Writes `data`; returns the replaced file, still open, for the caller to close.
+    private func write(_ data: Data, durable: Bool) -> Int32? {
         // The workspace itself is never re-created: a workspace that vanished fails its job.
         var info = stat()
         guard stat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            return record("checkpoint could not be written: workspace \(workspace) no longer exists")
+            record("checkpoint could not be written: workspace \(workspace) no longer exists")
+            return nil
         }
         do {
-            try CheckpointStore.writeAtomically(data, to: path, durable: durable)
+            return try CheckpointStore.writeAtomically(data, to: path, durable: durable, holdingReplaced: true)
         } catch {
             record("checkpoint could not be written: \(error)")
+            return nil
         }
     }
 
