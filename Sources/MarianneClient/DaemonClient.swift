@@ -118,28 +118,30 @@ public final class DaemonClient: Sendable {
     }
 
     /// The result a line carries, or nil for a notification (a line with a method and no id).
+    /// The line is decoded once as an answer; only a line that is not one is looked at again,
+    /// to say what it is.
     private func answer<R: Codable & Sendable>(_ line: [UInt8], method: String) throws -> R? {
-        let probe: Probe
+        let data = Data(line)
+        let reply: Reply<R>
         do {
-            probe = try JSONDecoder.wire.decode(Probe.self, from: Data(line))
+            reply = try JSONDecoder.wire.decode(Reply<R>.self, from: data)
         } catch {
-            throw ClientError.protocolViolation("not JSON: \(String(decoding: line.prefix(200), as: UTF8.self))")
-        }
-        if probe.id == nil, probe.method != nil { return nil }
-        if let error = probe.error {
-            if error.code == RPCErrorCode.methodNotFound.rawValue { throw ClientError.conductorTooOld(method: method) }
-            throw ClientError.rpc(error)
-        }
-        do {
-            let reply = try JSONDecoder.wire.decode(Reply<R>.self, from: Data(line))
-            if let result = reply.result { return result }
-            if R.self == Empty.self, let empty = Empty() as? R { return empty }
-            throw ClientError.protocolViolation("an answer with neither result nor error")
-        } catch let error as ClientError {
-            throw error
-        } catch {
+            guard let probe = try? JSONDecoder.wire.decode(Probe.self, from: data) else {
+                throw ClientError.protocolViolation("not JSON: \(String(decoding: line.prefix(200), as: UTF8.self))")
+            }
+            if probe.id == nil, probe.method != nil { return nil }
+            if let rpc = probe.error { throw Self.failure(rpc, method: method) }
             throw ClientError.protocolViolation("cannot decode the answer to \(method): \(error)")
         }
+        if reply.id == nil, reply.method != nil { return nil }
+        if let rpc = reply.error { throw Self.failure(rpc, method: method) }
+        if let result = reply.result { return result }
+        if R.self == Empty.self, let empty = Empty() as? R { return empty }
+        throw ClientError.protocolViolation("an answer with neither result nor error")
+    }
+
+    private static func failure(_ error: RPCError, method: String) -> ClientError {
+        error.code == RPCErrorCode.methodNotFound.rawValue ? .conductorTooOld(method: method) : .rpc(error)
     }
 }
 

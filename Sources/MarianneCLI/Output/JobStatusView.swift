@@ -23,7 +23,7 @@ enum JobStatusView {
         lines.append(timing(status, now: now))
         if let error = job.error { lines.append("\(palette.paint("error:", .red)) \(TerminalText.forStdout(error))") }
         if let cost = status.costUSD {
-            lines.append("tokens: \(status.inputTokens ?? 0) in, \(status.outputTokens ?? 0) out  cost: \(String(format: "$%.4f", cost))")
+            lines.append("tokens: \(status.inputTokens ?? 0) in, \(status.outputTokens ?? 0) out  cost: \(CFormat.string("$%.4f", cost))")
         }
         if !status.sheets.isEmpty {
             lines.append("")
@@ -31,7 +31,7 @@ enum JobStatusView {
             let rows = status.sheets.map { sheet -> [String] in
                 let exit = sheet.exitCode.map(String.init) ?? sheet.signal.map { "sig \($0)" } ?? "-"
                 let tokens = sheet.inputTokens.map { "\($0)/\(sheet.outputTokens ?? 0)" } ?? "-"
-                let cost = sheet.costUSD.map { String(format: "$%.4f", $0) } ?? "-"
+                let cost = sheet.costUSD.map { CFormat.string("$%.4f", $0) } ?? "-"
                 let row = [
                     "\(sheet.number)", sheet.status.rawValue, "\(sheet.attempts)", Render.duration(sheetDuration(sheet, now: now)), exit,
                     sheet.instrument ?? "-", tokens, cost,

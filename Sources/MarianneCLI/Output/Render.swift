@@ -48,7 +48,7 @@ enum Render {
 
     static func duration(_ seconds: Double?) -> String {
         guard let seconds else { return "-" }
-        if seconds < 1 { return String(format: "%.0fms", seconds * 1000) }
+        if seconds < 1 { return CFormat.string("%.0fms", seconds * 1000) }
         return DurationFormatter.human(seconds)
     }
 

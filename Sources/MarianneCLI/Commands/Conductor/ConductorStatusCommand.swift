@@ -24,7 +24,7 @@ struct ConductorStatusCommand: AsyncParsableCommand {
             print("""
                 conductor running (pid \(status.pid), version \(status.version))
                 uptime:   \(status.uptime)
-                memory:   \(String(format: "%.1f MB", Double(status.rssBytes) / 1_048_576))
+                memory:   \(CFormat.string("%.1f MB", Double(status.rssBytes) / 1_048_576))
                 home:     \(status.home)
                 jobs:     \(jobs.isEmpty ? "none" : jobs)
                 running:  \(status.runningJobs.isEmpty ? "none" : status.runningJobs.joined(separator: ", ")) (limit \(status.maxConcurrentJobs))

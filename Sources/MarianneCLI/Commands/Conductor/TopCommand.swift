@@ -70,7 +70,7 @@ struct TopView {
         let done = active.reduce(0) { $0 + $1.completedSheets }
         var rate = "-"
         if let (time, before) = lastDone, now > time, done >= before {
-            rate = String(format: "%.1f/min", Double(done - before) / now.timeIntervalSince(time) * 60)
+            rate = CFormat.string("%.1f/min", Double(done - before) / now.timeIntervalSince(time) * 60)
         }
         lastDone = (now, done)
         let counts = status.jobsByStatus.sorted { $0.key < $1.key }.map { key, value in
@@ -78,7 +78,7 @@ struct TopView {
         }
         var lines = [
             "mzt top - conductor pid \(status.pid), version \(status.version), up \(status.uptime), "
-                + String(format: "%.1f MB", Double(status.rssBytes) / 1_048_576) + ", load \(Self.loadAverage())",
+                + CFormat.string("%.1f MB", Double(status.rssBytes) / 1_048_576) + ", load \(Self.loadAverage())",
             "jobs: " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")) + "   running \(status.runningJobs.count)/\(status.maxConcurrentJobs)"
                 + "   sheets completed (active jobs): \(done), \(rate)",
             "",
@@ -87,8 +87,8 @@ struct TopView {
         for job in active {
             var cpu = "-", memory = "-"
             if job.status == .running, let health = try? await client.call(RPCMethods.jobHealth, JobIDParams(jobID: job.jobID), timeout: 2), health.processExists {
-                cpu = health.cpuPercent.map { String(format: "%.0f%%", $0) } ?? "-"
-                memory = health.memoryMB.map { String(format: "%.0fM", $0) } ?? "-"
+                cpu = health.cpuPercent.map { CFormat.string("%.0f%%", $0) } ?? "-"
+                memory = health.memoryMB.map { CFormat.string("%.0fM", $0) } ?? "-"
             }
             rows.append([
                 job.jobID, job.status.rawValue + (job.queuePosition.map { " #\($0)" } ?? ""),

@@ -25,8 +25,8 @@ struct HealthCommand: AsyncParsableCommand {
                 return
             }
             var parts = ["pid \(pid)", health.isZombie ? "zombie" : (health.isAlive ? "alive" : "dead")]
-            if let cpu = health.cpuPercent { parts.append(String(format: "cpu %.1f%%", cpu)) }
-            if let memory = health.memoryMB { parts.append(String(format: "memory %.1f MB", memory)) }
+            if let cpu = health.cpuPercent { parts.append(CFormat.string("cpu %.1f%%", cpu)) }
+            if let memory = health.memoryMB { parts.append(CFormat.string("memory %.1f MB", memory)) }
             if let uptime = health.uptimeSeconds { parts.append("up \(Render.duration(uptime))") }
             print("\(jobID): " + parts.joined(separator: ", "))
         }
