@@ -212,7 +212,7 @@ public final class CheckpointEncoder: @unchecked Sendable {
             states = sheets
             chunks = try sheets.map { [UInt8](try encoder.encode($0)) }
         } else {
-            for i in sheets.indices where states[i] != sheets[i] {
+            for i in Self.changed(states, sheets) {
                 chunks[i] = [UInt8](try encoder.encode(sheets[i]))
                 states[i] = sheets[i]
             }
@@ -228,6 +228,23 @@ public final class CheckpointEncoder: @unchecked Sendable {
         out.append(UInt8(ascii: "]"))
         out.append(contentsOf: head[range.upperBound...])
         return Data(out)
+    }
+
+    /// The positions where `new` differs from `old` (same count). A sheet the runner did not
+    /// touch is the very same value, bit for bit (its strings and arrays share their
+    /// storage), and is passed over without a copy or a field-by-field comparison; any other
+    /// is compared (bits can differ for equal values, never the other way round).
+    static func changed(_ old: [SheetState], _ new: [SheetState]) -> [Int] {
+        guard !new.isEmpty, old.count == new.count else { return Array(new.indices) }
+        let stride = MemoryLayout<SheetState>.stride
+        return old.withUnsafeBufferPointer { before in
+            new.withUnsafeBufferPointer { after in
+                let a = UnsafeRawPointer(before.baseAddress!), b = UnsafeRawPointer(after.baseAddress!)
+                return (0..<after.count).filter { i in
+                    memcmp(a + i * stride, b + i * stride, MemoryLayout<SheetState>.size) != 0 && before[i] != after[i]
+                }
+            }
+        }
     }
 
     /// Where `needle` first occurs in `haystack` (a plain scan: the generic one is slow here).

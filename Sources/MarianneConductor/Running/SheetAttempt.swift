@@ -173,7 +173,8 @@ struct SheetAttempt: SheetAttempting {
         let timeout = InstrumentResolver.timeout(score, sheet: sheet.number, settings: settings, profile: profile)
         var prompt = ""
         if request.reattach == nil { do {
-            let crossSheet = CrossSheetContext.collect(score.crossSheet, sheet: sheet.number, earlier: earlierOutputs(request.earlier), workspace: workspace)
+            let earlier = score.crossSheet == nil ? [:] : earlierOutputs(request.earlier, sheet: sheet.number)
+            let crossSheet = CrossSheetContext.collect(score.crossSheet, sheet: sheet.number, earlier: earlier, workspace: workspace)
             var attempt = request.prompt
             attempt.rawPrompt = profile.rawPrompt
             attempt.healingContext = request.failureContext
@@ -215,15 +216,16 @@ struct SheetAttempt: SheetAttempting {
 
     /// Earlier sheets as `previous_outputs` needs them: the start of the answer of each
     /// completed sheet's last attempt (its `.result`, else its standard output), read only
-    /// when the score captures it.
-    private func earlierOutputs(_ states: [SheetState]) -> [Int: CrossSheetContext.EarlierSheet] {
+    /// when the score captures it, and only for the sheets its lookback reaches.
+    private func earlierOutputs(_ states: [SheetState], sheet: Int) -> [Int: CrossSheetContext.EarlierSheet] {
         guard let config = loaded.score.crossSheet, config.autoCaptureStdout else {
             return Dictionary(states.map { ($0.number, .init(status: $0.status, stdout: nil)) }, uniquingKeysWith: { $1 })
         }
         // Characters are code points: up to four bytes each.
         let limit = min(16 * 1024 * 1024, max(4096, config.maxOutputCharacters * 4 + 4))
+        let window = CrossSheetContext.lookback(config, sheet: sheet)
         var earlier: [Int: CrossSheetContext.EarlierSheet] = [:]
-        for state in states {
+        for state in states where window.contains(state.number) {
             var stdout: String?
             if state.status == .completed, state.attempts > 0 {
                 func path(_ stream: String) -> String {

@@ -42,8 +42,7 @@ public struct CrossSheetContext: Sendable, Equatable, Codable {
         guard let config else { return .empty }
         var context = CrossSheetContext()
         if config.autoCaptureStdout, sheet > 1 {
-            let first = config.lookbackSheets > 0 ? max(1, sheet - config.lookbackSheets) : 1
-            for number in first..<sheet {
+            for number in lookback(config, sheet: sheet) {
                 guard let state = earlier[number] else { continue }
                 if state.status == .skipped {
                     context.previousOutputs[number] = "[SKIPPED]"
@@ -62,6 +61,13 @@ public struct CrossSheetContext: Sendable, Equatable, Codable {
             }
         }
         return context
+    }
+
+    /// The earlier sheets whose output `auto_capture_stdout` collects for `sheet`: the
+    /// `lookback_sheets` before it, or all of them with 0.
+    public static func lookback(_ config: CrossSheetConfig, sheet: Int) -> Range<Int> {
+        let first = config.lookbackSheets > 0 ? max(1, sheet - config.lookbackSheets) : 1
+        return first..<max(first, sheet)
     }
 
     /// The same from checkpoint states (their `stdout_tail`).

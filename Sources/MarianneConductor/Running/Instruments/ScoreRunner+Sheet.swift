@@ -62,7 +62,7 @@ extension ScoreRunner {
             }
             let attemptNumber = max(1, checkpoint.sheets[i].attempts)
             var request = AttemptRequest(
-                sheet: plan, attempt: attemptNumber, failureContext: policy.failureContext, earlier: checkpoint.sheets, instrument: instrument,
+                sheet: plan, attempt: attemptNumber, failureContext: policy.failureContext, earlier: loaded.score.crossSheet == nil ? [] : checkpoint.sheets, instrument: instrument,
                 prompt: policy.prompt(attempt: attemptNumber), worktree: checkpoint.worktree?.path
             )
             request.reattach = reattach
