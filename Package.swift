@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "MarianneCLI",
             dependencies: [
-                "MarianneClient", "MarianneCore", "MarianneProtocol",
+                "MarianneClient", "MarianneCore", "MarianneProtocol", "CMarianneShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: directMetadata

@@ -2,6 +2,7 @@
 #include "CMarianneShims.h"
 #include <malloc.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -50,4 +51,8 @@ int marianne_install_crash_note(int fd, const char *note) {
 unsigned long marianne_heap_in_use(void) {
     struct mallinfo2 info = mallinfo2();
     return (unsigned long)info.uordblks;
+}
+
+int marianne_format_double(char *buffer, unsigned long size, const char *format, double value) {
+    return snprintf(buffer, size, format, value);
 }

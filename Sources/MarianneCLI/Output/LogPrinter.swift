@@ -10,7 +10,8 @@ enum LogPrinter {
         if json {
             Swift.print(TerminalText.jsonForStdout(Render.jsonLine(entry)))
         } else {
-            let level = entry.level.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let short = String(entry.level.prefix(7))
+            let level = Render.pad(short, by: 7 - short.count)
             let shown = switch LogEntry.rank(entry.level) {
             case 3...: Palette.stdout.paint(level, .red)
             case 2: Palette.stdout.paint(level, .yellow)

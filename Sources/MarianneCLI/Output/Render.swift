@@ -30,13 +30,17 @@ enum Render {
         }
         func line(_ cells: [String], styled: Bool) -> String {
             cells.enumerated().map { i, cell in
-                let padded = i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                guard styled, let style else { return padded }
-                let trimmed = padded.prefix(cell.count)
-                return style(i, String(trimmed)) + padded.dropFirst(cell.count)
+                let shown = styled ? style?(i, cell) ?? cell : cell
+                // Columns are as wide as their widest cell in characters; the last is not filled.
+                return i == cells.count - 1 ? shown : pad(shown, by: widths[i] - cell.count)
             }.joined(separator: "  ")
         }
         return ([line(header, styled: false)] + rows.map { line($0, styled: true) }).joined(separator: "\n")
+    }
+
+    /// `text` and `count` spaces after it (none for a count below 1).
+    static func pad(_ text: String, by count: Int) -> String {
+        count > 0 ? text + String(repeating: " ", count: count) : text
     }
 
     /// `[#########...........]  3/10`

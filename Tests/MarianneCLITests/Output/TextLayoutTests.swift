@@ -31,6 +31,13 @@ struct TextLayoutTests {
         #expect(table == "A     B\n<x>     y\n<long>  z")
     }
 
+    /// Columns are measured and filled in characters: a label with an emoji or a combining
+    /// accent is neither cut nor misaligned.
+    @Test func columnsCountCharactersNotCodeUnits() {
+        let table = Render.table(["LABEL", "N"], [["👍👍", "1"], ["e\u{301}te\u{301}", "2"], ["plain", "3"]])
+        #expect(table == "LABEL  N\n👍👍     1\ne\u{301}te\u{301}    2\nplain  3")
+    }
+
     @Test func colourIsRefusedByNoColorAndDumbTerminals() {
         #expect(Palette.allowed(["TERM": "xterm"]))
         #expect(!Palette.allowed(["TERM": "xterm", "NO_COLOR": "1"]))
