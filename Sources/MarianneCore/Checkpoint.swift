@@ -45,6 +45,9 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
     public var usage: TokenUsage?
     /// The git worktree the job's sheets run in (`isolation:`).
     public var worktree: WorktreeState?
+    /// The generation of this file's journal (`CheckpointJournal`): only records made for
+    /// this very file apply to it. Nil in a file written whole with no journal to follow.
+    public var journalBase: String?
 
     public init(
         jobID: String, name: String, kind: String = "score", status: JobStatus = .pending, configHash: String,
@@ -93,6 +96,7 @@ public struct JobCheckpoint: Codable, Sendable, Equatable {
         case processGroups = "process_groups"
         case chainDepth = "chain_depth"
         case usage, worktree
+        case journalBase = "journal_base"
     }
 }
 

@@ -30,26 +30,36 @@ public enum CheckpointStore {
         guard stat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw FileWriteError(description: "workspace \(workspace) no longer exists")
         }
-        let data = try (encoder ?? CheckpointEncoder()).encode(checkpoint)
+        var whole = checkpoint
+        whole.journalBase = nil
+        let data = try (encoder ?? CheckpointEncoder()).encode(whole)
         try writeAtomically(data, to: path, durable: durable)
+        // Its records no longer apply (the file names no journal); the file goes too.
+        unlink(CheckpointJournal.path(checkpoint: path))
     }
 
-    /// Reads a checkpoint. The file is not trusted: it must be a regular file of the
-    /// conductor's user (never followed through a symlink), in a `.marianne` folder of that
-    /// user, and no larger than `maxBytes`.
+    /// Reads a checkpoint, with the records of its journal applied. The files are not
+    /// trusted: each must be a regular file of the conductor's user (never followed through
+    /// a symlink), in a `.marianne` folder of that user, and no larger than `maxBytes`.
     public static func read(from path: String) throws -> JobCheckpoint {
-        let data = try readOwnFile(path)
+        let data = try readOwnFile(path) ?? Data()
+        let checkpoint: JobCheckpoint
         do {
-            return try JSONDecoder.wire.decode(JobCheckpoint.self, from: data)
+            checkpoint = try JSONDecoder.wire.decode(JobCheckpoint.self, from: data)
         } catch {
             throw CheckpointError(path: path, reason: "corrupt or truncated JSON (\(Self.summary(error)))")
         }
+        guard checkpoint.journalBase != nil, let journal = try readOwnFile(CheckpointJournal.path(checkpoint: path), optional: true) else {
+            return checkpoint
+        }
+        return CheckpointJournal.apply(journal, to: checkpoint)
     }
 
     /// Largest checkpoint read back (a 100,000-sheet job writes about 30 MB).
     public static let maxBytes = 256 * 1024 * 1024
 
-    static func readOwnFile(_ path: String) throws -> Data {
+    /// The bytes of `path`, checked as `read(from:)` says; nil when `optional` and it does not exist.
+    static func readOwnFile(_ path: String, optional: Bool = false) throws -> Data? {
         let directory = path.parentPath
         var folder = stat()
         if lstat(directory, &folder) == 0 {
@@ -62,6 +72,7 @@ public enum CheckpointStore {
         }
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
+            if optional, errno == ENOENT { return nil }
             let reason = errno == ELOOP ? "it is a symlink; refusing it" : errno == ENOENT ? "no such file" : String(cString: strerror(errno))
             throw CheckpointError(path: path, reason: reason)
         }
@@ -119,17 +130,7 @@ public enum CheckpointStore {
         }
         do {
             defer { close(fd) }
-            try data.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw posixError("cannot write \(temp)")
-                    }
-                    offset += written
-                }
-            }
+            try data.withUnsafeBytes { try writeAll($0, to: fd, name: temp) }
             if durable, fsync(fd) != 0 { throw posixError("cannot fsync \(temp)") }
         }
         let replaced = holdingReplaced && !isNew ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1
@@ -165,7 +166,21 @@ public enum CheckpointStore {
         if info.st_mode & 0o077 != 0 { chmod(directory, 0o700) }
     }
 
-    static func posixError(_ what: String) -> Error {
+    /// Writes all of `buffer` to `fd` (again after a signal); the error names `name`.
+    public static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32, name: String) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw posixError("cannot write \(name)")
+            }
+            offset += written
+        }
+    }
+
+    /// An error naming `what` failed, with the system's reason (`errno`).
+    public static func posixError(_ what: String) -> Error {
         FileWriteError(description: "\(what): \(String(cString: strerror(errno)))")
     }
 }
@@ -195,11 +210,14 @@ public final class CheckpointEncoder: @unchecked Sendable {
     private let encoder = JSONEncoder.wire
     private var states: [SheetState] = []
     private var chunks: [[UInt8]] = []
+    /// The config snapshot of the last whole encoding (a journal record leaves it out).
+    private var snapshot: String?
     private static let marker = Array(#""sheets":[]"#.utf8)
 
     public init() {}
 
     public func encode(_ checkpoint: JobCheckpoint) throws -> Data {
+        snapshot = checkpoint.configSnapshot
         var shell = checkpoint
         shell.sheets = []
         let head = [UInt8](try encoder.encode(shell))
@@ -228,6 +246,34 @@ public final class CheckpointEncoder: @unchecked Sendable {
         out.append(UInt8(ascii: "]"))
         out.append(contentsOf: head[range.upperBound...])
         return Data(out)
+    }
+
+    /// A journal record (one line) continuing the file whose `journal_base` is `base`: the
+    /// head of `checkpoint` and its sheets that changed since the last call. Nil when
+    /// `checkpoint` cannot continue the last whole encoding: there was none, or its number
+    /// of sheets or its config snapshot differs.
+    public func record(_ checkpoint: JobCheckpoint, base: String) throws -> [UInt8]? {
+        let sheets = checkpoint.sheets
+        guard snapshot == checkpoint.configSnapshot, states.count == sheets.count else { return nil }
+        var head = checkpoint
+        head.sheets = []
+        head.configSnapshot = ""
+        head.journalBase = nil
+        var out = Array(#"{"base":"#.utf8)
+        out.append(contentsOf: try encoder.encode(base))
+        out.append(contentsOf: #","head":"#.utf8)
+        out.append(contentsOf: try encoder.encode(head))
+        out.append(contentsOf: #","sheets":["#.utf8)
+        for (n, i) in Self.changed(states, sheets).enumerated() {
+            chunks[i] = [UInt8](try encoder.encode(sheets[i]))
+            states[i] = sheets[i]
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: "[\(i),".utf8)
+            out.append(contentsOf: chunks[i])
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: "]}\n".utf8)
+        return out
     }
 
     /// The positions where `new` differs from `old` (same count). A sheet the runner did not

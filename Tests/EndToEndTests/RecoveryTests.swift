@@ -31,6 +31,33 @@ struct RecoveryTests {
         #expect(status.stdout.contains("\"recovered_jobs\" : 1"))
     }
 
+    /// A large score's checkpoint is journaled while it runs: a kill -9 leaves the file and
+    /// its journal, and the restarted conductor reads both, so no completed sheet runs again.
+    @Test func killNineMidJournaledRunRunsNoCompletedSheetAgain() async throws {
+        let fx = try await JobFixture(settings: "kill_grace_seconds: 1\n")
+        let path = try fx.score("long", """
+            name: long
+            workspace: ./long-ws
+            sheet: {size: 1, total_items: 300}
+            prompt:
+              template: "echo {{ sheet_num }} >> ran.txt; if [ {{ sheet_num }} = 150 ] && [ ! -e held ]; then touch held; sleep 1000 & echo $! > leftover.pid; wait; fi"
+            backend: {type: command}
+            """)
+        let ws = fx.workspace("long-ws")
+        #expect(try await fx.mzt("submit", path).exitCode == 0)
+        try await fx.waitForFile(ws + "/leftover.pid", timeout: 60)
+        let journal = CheckpointJournal.path(checkpoint: CheckpointStore.path(workspace: ws, jobID: "long"))
+        #expect(FileManager.default.fileExists(atPath: journal))
+        try fx.conductor.kill9()
+        try await fx.conductor.restart()
+        #expect(try await fx.mzt("wait", "long", "--timeout", "60").exitCode == 0)
+        let expected: [String] = (1...150).map { "\($0)" } + ["150"] + (151...300).map { "\($0)" }
+        #expect(JobFixture.lines(ws + "/ran.txt") == expected)
+        // The run ended with the checkpoint written whole, and no journal beside it.
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(try fx.checkpoint("long", workspace: ws).sheets.allSatisfy { $0.status == .completed })
+    }
+
     @Test func aPausedJobStaysPausedAfterARestart() async throws {
         let fx = try await JobFixture()
         let path = try fx.score("held", """

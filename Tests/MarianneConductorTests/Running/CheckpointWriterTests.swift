@@ -1,0 +1,103 @@
+import Foundation
+import MarianneCore
+import MarianneProtocol
+import MarianneTestSupport
+import Testing
+@testable import MarianneConductor
+
+/// A running job's large checkpoint is journaled, compacted as its journal grows, and left
+/// whole, with no journal, when the run ends.
+struct CheckpointWriterTests {
+    func checkpoint(sheets: Int, workspace: String) -> JobCheckpoint {
+        var checkpoint = JobCheckpoint(
+            jobID: "w", name: "w", configHash: ConfigHash.of("name: w"), configSnapshot: "name: w", configPath: nil,
+            workspace: workspace, totalSheets: sheets, sheets: (1...sheets).map { SheetState(number: $0) }
+        )
+        checkpoint.status = .running
+        return checkpoint
+    }
+
+    func size(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : -1
+    }
+
+    @Test func aLargeCheckpointIsJournaledThenCompacted() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = CheckpointStore.path(workspace: dir.path, jobID: "w")
+        let journal = CheckpointJournal.path(checkpoint: path)
+        let writer = CheckpointWriter(path: path)
+        var state = checkpoint(sheets: 300, workspace: dir.path)
+        #expect(await writer.write(state) == nil)
+        let whole = size(path)
+        #expect(whole >= CheckpointWriter.journalFrom)
+
+        var inode = stat()
+        stat(path, &inode)
+        var compactions = 0
+        for i in 0..<state.sheets.count {
+            state.sheets[i].status = .completed
+            state.sheets[i].exitCode = 0
+            state.lastCompletedSheet = i + 1
+            #expect(await writer.write(state, durable: i % 2 == 0) == nil)
+            var now = stat()
+            stat(path, &now)
+            if now.st_ino != inode.st_ino { compactions += 1; inode = now }
+            // Whatever was last written is what a reader (a restarted conductor) sees.
+            if i % 50 == 0 {
+                let read = try CheckpointStore.read(from: path)
+                #expect(read.sheets == state.sheets && read.lastCompletedSheet == i + 1)
+            }
+            #expect(size(journal) <= 2 * size(path))
+        }
+        // The journal is rewritten into the file as it grows as large as it: a few times
+        // over 300 changes, not after every sheet.
+        #expect(compactions >= 1 && compactions < 30)
+        #expect(try CheckpointStore.read(from: path).sheets == state.sheets)
+
+        state.status = .completed
+        #expect(await writer.write(state) == nil)
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        let read = try CheckpointStore.read(from: path)
+        #expect(read.status == .completed && read.sheets == state.sheets)
+    }
+
+    @Test func aSmallCheckpointIsAlwaysWrittenWhole() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = CheckpointStore.path(workspace: dir.path, jobID: "w")
+        let writer = CheckpointWriter(path: path)
+        var state = checkpoint(sheets: 3, workspace: dir.path)
+        for i in 0..<3 {
+            state.sheets[i].status = .completed
+            #expect(await writer.write(state) == nil)
+        }
+        #expect(!FileManager.default.fileExists(atPath: CheckpointJournal.path(checkpoint: path)))
+        #expect(try CheckpointStore.read(from: path).sheets == state.sheets)
+    }
+
+    /// A journal left by an earlier conductor (killed mid-run) is read once, by recovery;
+    /// the next runner's first write starts a new file and removes it.
+    @Test func aNewWriterStartsFromAWholeFile() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = CheckpointStore.path(workspace: dir.path, jobID: "w")
+        let journal = CheckpointJournal.path(checkpoint: path)
+        var state = checkpoint(sheets: 300, workspace: dir.path)
+        let first = CheckpointWriter(path: path)
+        _ = await first.write(state)
+        state.sheets[0].status = .completed
+        _ = await first.write(state)
+        #expect(FileManager.default.fileExists(atPath: journal))
+
+        var recovered = try CheckpointStore.read(from: path)
+        #expect(recovered.sheets[0].status == .completed)
+        recovered.sheets[1].status = .completed
+        let second = CheckpointWriter(path: path)
+        _ = await second.write(recovered)
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        let read = try CheckpointStore.read(from: path)
+        #expect(read.sheets[0].status == .completed && read.sheets[1].status == .completed)
+    }
+}
