@@ -55,7 +55,9 @@ let package = Package(
         // position-independent one spends a fifth of a short command's start applying
         // ~79,000 relocations.
         .executableTarget(name: "mzt", dependencies: ["MarianneCLI"], linkerSettings: clientLinkFlags),
-        .executableTarget(name: "mzt-conductor", dependencies: ["MarianneConductor", "MarianneGateway"], linkerSettings: staticCxxFlags),
+        .executableTarget(
+            name: "mzt-conductor", dependencies: ["MarianneConductor", "MarianneGateway", "CMarianneShims"], linkerSettings: staticCxxFlags
+        ),
         .executableTarget(name: "mzt-bench", dependencies: ["MarianneClient", "MarianneProtocol"], linkerSettings: staticCxxFlags),
         .target(
             name: "MarianneCLI",

@@ -53,6 +53,10 @@ unsigned long marianne_heap_in_use(void) {
     return (unsigned long)info.uordblks;
 }
 
+int marianne_limit_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
+}
+
 int marianne_format_double(char *buffer, unsigned long size, const char *format, double value) {
     return snprintf(buffer, size, format, value);
 }

@@ -1,3 +1,4 @@
+import CMarianneShims
 import Foundation
 import MarianneConductor
 import MarianneGateway
@@ -7,6 +8,11 @@ import MarianneProtocol
 // runs it in the terminal. Usage: mzt-conductor [--home DIR] [--http HOST:PORT [--http-allow-remote]] [--check-config]
 
 let arguments = CommandLine.arguments
+
+// One malloc arena per processor (at least two), instead of glibc's eight per processor:
+// the dispatch threads that come and go under load each filled an arena of their own and
+// left it fragmented, which kept about 480 bytes per finished job resident (160 with this).
+_ = marianne_limit_malloc_arenas(Int32(max(2, ProcessInfo.processInfo.activeProcessorCount)))
 
 // Descriptors: the soft limit is raised to the hard one, so sockets, checkpoints and jobs
 // have the room the system allows (the gateway keeps a reserve of it free).

@@ -13,6 +13,10 @@ int marianne_install_crash_note(int fd, const char *note);
 /// Bytes the allocator has handed out and not yet been given back (mallinfo2's uordblks).
 unsigned long marianne_heap_in_use(void);
 
+/// Caps the allocator's arenas at `count` (mallopt M_ARENA_MAX); call it before threads
+/// start. Returns mallopt's result (1 on success).
+int marianne_limit_malloc_arenas(int count);
+
 /// snprintf of one double with `format` (one conversion, for a double): what a variadic
 /// call from Swift would do, without building a va_list from a Swift array (whose run-time
 /// casts are costly in a short-lived process). Returns snprintf's result.
