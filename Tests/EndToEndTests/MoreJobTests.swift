@@ -89,6 +89,26 @@ struct MoreJobTests {
         #expect(try await fx.mzt("list", "--all").stdout.contains("no jobs"))
     }
 
+    /// As in Marianne, a listing shows the 20 newest jobs unless --limit says otherwise, and
+    /// says when there are more.
+    @Test func listShowsTwentyJobsAndSaysWhenThereAreMore() async throws {
+        let fx = try await JobFixture()
+        let ok = try fx.score("many", "name: many\nworkspace: ./many-ws\nprompt: {template: \"true\"}\nbackend: {type: command}\n")
+        for i in 1...22 { #expect(try await fx.mzt("submit", ok, "--id", "many-\(i)").exitCode == 0) }
+        #expect(try await fx.mzt("wait", "many-22", "--timeout", "60").exitCode == 0)
+        try await fx.waitForStatus("many-1", timeout: 60) { $0.job.status == .completed }
+
+        let listed = try await fx.mzt("list")
+        let rows = listed.stdout.split(separator: "\n").filter { $0.hasPrefix("many-") }
+        #expect(rows.count == 20 && rows.first?.hasPrefix("many-22 ") == true)
+        #expect(listed.stdout.contains("the 20 newest shown; there are more: mzt list --limit 100"))
+        let json = try await fx.mzt("list", "--json")
+        #expect(try JSONDecoder.wire.decode(ListResult.self, from: Data(json.stdout.utf8)).jobs.count == 20)
+        let whole = try await fx.mzt("list", "--limit", "22")
+        #expect(whole.stdout.split(separator: "\n").filter { $0.hasPrefix("many-") }.count == 22)
+        #expect(!whole.stdout.contains("there are more"))
+    }
+
     @Test func pauseNowStopsTheProcessesAndResumeContinuesThem() async throws {
         let fx = try await JobFixture()
         let path = try fx.score("frozen", """

@@ -9,7 +9,8 @@ struct ListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List jobs, newest first.",
         discussion: """
-            Without --all or --status, jobs that finished more than a day ago are left out. On a terminal, long ids are \
+            Without --all or --status, jobs that finished more than a day ago are left out. At most 20 jobs are shown \
+            unless --limit says otherwise; a last line says when there are more. On a terminal, long ids are \
             shortened with an ellipsis so that rows fit; --wide (or a pipe, or --json) shows them whole, with the group \
             and label. RAN is the time a job ran; WALL the time since it first started.
             """
@@ -26,7 +27,7 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only jobs whose id or name contains this text.")
     var name: String?
 
-    @Option(help: "At most this many jobs.")
+    @Option(help: "At most this many jobs (\(ListCommand.defaultLimit) by default).")
     var limit: Int?
 
     @Flag(help: "Whole ids, and the group and label of each job.")
@@ -40,8 +41,11 @@ struct ListCommand: AsyncParsableCommand {
         try Self.perform(global.context, status: status, name: name, limit: limit, all: all, wide: wide)
     }
 
+    /// How many jobs a listing shows without `--limit`, as in Marianne.
+    static let defaultLimit = 20
+
     static func perform(_ global: ClientContext, status: [JobStatus], name: String?, limit: Int?, all: Bool, wide: Bool) throws {
-        let params = ListParams(status: status.isEmpty ? nil : status, name: name, limit: limit, all: all ? true : nil)
+        let params = ListParams(status: status.isEmpty ? nil : status, name: name, limit: limit ?? defaultLimit, all: all ? true : nil)
         try global.withClientNow { client in
             let result = try client.callNow(RPCMethods.jobList, params)
             if global.json {
@@ -53,7 +57,13 @@ struct ListCommand: AsyncParsableCommand {
                 return
             }
             print(table(result.jobs, width: wide ? nil : Terminal.width, wide: wide, palette: .stdout, now: Date()))
+            if result.nextCursor != nil { print(more(shown: result.jobs.count)) }
         }
+    }
+
+    /// The last line of a listing cut at its limit.
+    static func more(shown: Int) -> String {
+        "(the \(shown) newest shown; there are more: mzt list --limit \(max(shown * 5, 100)))"
     }
 
     /// What an empty listing says: which jobs there are none of.
