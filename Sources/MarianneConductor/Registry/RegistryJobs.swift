@@ -8,7 +8,7 @@ extension Registry {
     /// Inserts `row` (with the next submission number). An existing row with the same id is
     /// replaced only when it has ended; otherwise nothing changes and its status is returned.
     func insert(_ row: JobRow) async throws -> JobStatus? {
-        try await pool.write { db in
+        try await write { db in
             if let existing = try Self.row(row.id, db), !existing.jobStatus.isTerminal {
                 return existing.jobStatus
             }
@@ -24,7 +24,7 @@ extension Registry {
     }
 
     func job(_ id: String) async throws -> JobRow? {
-        try await pool.read { db in try Self.row(id, db) }
+        try await read { db in try Self.row(id, db) }
     }
 
     /// One row by id, through a statement each connection prepares once (the query
@@ -58,7 +58,7 @@ extension Registry {
         arguments.append(contentsOf: allowed.map { $0 as (any DatabaseValueConvertible)? })
         let sql = "UPDATE jobs SET \(sets.joined(separator: ", ")) WHERE id = ? AND status IN (\(allowed.map { _ in "?" }.joined(separator: ",")))"
         let statementArguments = StatementArguments(arguments)
-        return try await pool.write { db in
+        return try await write { db in
             try db.cachedStatement(sql: sql).execute(arguments: statementArguments)
             return db.changesCount > 0
         }
@@ -66,7 +66,7 @@ extension Registry {
 
     /// Jobs whose status is one of `statuses`, oldest first.
     func jobs(withStatus statuses: [JobStatus]) async throws -> [JobRow] {
-        try await pool.read { db in
+        try await read { db in
             try JobRow.filter(statuses.map(\.rawValue).contains(JobRow.CodingKeys.status))
                 .order(JobRow.CodingKeys.seq.asc)
                 .fetchAll(db)
@@ -98,7 +98,7 @@ extension Registry {
         let sql = "SELECT * FROM jobs\(filter) ORDER BY seq DESC LIMIT ?"
         arguments.append(limit)
         let statementArguments = StatementArguments(arguments)
-        return try await pool.read { db in
+        return try await read { db in
             try JobRow.fetchAll(db.cachedStatement(sql: sql), arguments: statementArguments)
         }
     }
@@ -107,7 +107,7 @@ extension Registry {
     private static let terminalList = JobStatus.allCases.filter(\.isTerminal).map { "'\($0.rawValue)'" }.joined(separator: ",")
 
     func counts() async throws -> [String: Int] {
-        try await pool.read { db in
+        try await read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status") {
                 counts[row["status"]] = row["n"]
@@ -118,7 +118,7 @@ extension Registry {
 
     /// Takes back a row that never got its checkpoint (still `pending`).
     func deletePending(_ id: String) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM jobs WHERE id = ? AND status = 'pending'", arguments: [id])
             return db.changesCount > 0
         }
@@ -127,7 +127,7 @@ extension Registry {
     /// Deletes a job that has ended, with its history; false when it is unknown or not ended.
     func deleteTerminal(_ id: String) async throws -> Bool {
         let terminal = JobStatus.allCases.filter(\.isTerminal).map(\.rawValue)
-        return try await pool.write { db in
+        return try await write { db in
             try db.execute(
                 sql: "DELETE FROM jobs WHERE id = ? AND status IN (\(terminal.map { _ in "?" }.joined(separator: ",")))",
                 arguments: StatementArguments([id] + terminal)
@@ -143,7 +143,7 @@ extension Registry {
     func deleteTerminal(statuses: [JobStatus]?, finishedBefore: Double?) async throws -> [String] {
         let terminal = JobStatus.allCases.filter(\.isTerminal)
         let chosen = (statuses ?? terminal).filter(\.isTerminal).map(\.rawValue)
-        return try await pool.write { db in
+        return try await write { db in
             var request = JobRow.filter(chosen.contains(JobRow.CodingKeys.status))
             if let finishedBefore {
                 request = request.filter(JobRow.CodingKeys.finishedAt < finishedBefore)

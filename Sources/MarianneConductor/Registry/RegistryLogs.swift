@@ -38,7 +38,7 @@ extension Registry {
         var last: [String: Int] = [:]
         for item in batch { last[item.jobID] = max(last[item.jobID] ?? 0, item.entry.seq) }
         let overflowing = last.filter { $0.value > keep }
-        try await pool.write { db in
+        try await write { db in
             let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO job_logs (job_id, seq, ts, level, message) VALUES (?, ?, ?, ?, ?)")
             let progress = try db.cachedStatement(sql: "UPDATE jobs SET current_sheet = ?, completed_sheets = ? WHERE id = ?")
             for item in batch {
@@ -54,7 +54,7 @@ extension Registry {
     }
 
     func lastLogSeq(_ jobID: String) async throws -> Int {
-        try await pool.read { db in
+        try await read { db in
             try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM job_logs WHERE job_id = ?"), arguments: [jobID]) ?? 0
         }
     }
@@ -76,7 +76,7 @@ extension Registry {
         } else {
             sql = "SELECT seq, ts, level, message FROM job_logs WHERE job_id = ? AND seq > ? AND level IN (\(placeholders)) ORDER BY seq"
         }
-        return try await pool.read { db in
+        return try await read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 LogEntry(seq: row["seq"], timestamp: Date(timeIntervalSince1970: row["ts"]), level: row["level"], message: row["message"])
             }
@@ -85,7 +85,7 @@ extension Registry {
 
     func appendResult(_ jobID: String, data: JSONValue) async throws -> Int {
         let text = String(decoding: try JSONEncoder.wire.encode(data), as: UTF8.self)
-        return try await pool.write { db in
+        return try await write { db in
             let seq = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM job_results WHERE job_id = ?"), arguments: [jobID]) ?? 0) + 1
             try db.cachedStatement(sql: "INSERT INTO job_results (job_id, seq, ts, data) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [jobID, seq, Date().timeIntervalSince1970, text])
@@ -94,7 +94,7 @@ extension Registry {
     }
 
     func results(_ jobID: String) async throws -> [JobResultEntry] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT seq, ts, data FROM job_results WHERE job_id = ? ORDER BY seq", arguments: [jobID]).map { row in
                 let text: String = row["data"]
                 let value = (try? JSONDecoder.wire.decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)

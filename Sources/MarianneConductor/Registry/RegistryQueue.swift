@@ -53,13 +53,13 @@ extension Registry {
     }
 
     func saveQueue(_ row: JobQueueRow) async throws {
-        try await pool.write { db in try row.save(db) }
+        try await write { db in try row.save(db) }
     }
 
     /// The queue rows of `ids` (those that have one).
     func queueRows(_ ids: [String]) async throws -> [String: JobQueueRow] {
         guard !ids.isEmpty else { return [:] }
-        return try await pool.read { db in
+        return try await read { db in
             let rows = ids.count == 1
                 ? try JobQueueRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_queue WHERE job_id = ?"), arguments: [ids[0]])
                 : try JobQueueRow.filter(ids.contains(JobQueueRow.CodingKeys.jobID)).fetchAll(db)
@@ -70,7 +70,7 @@ extension Registry {
     /// Queue rows of the jobs that have not ended (to rebuild the queue's holds at start).
     func activeQueueRows() async throws -> [JobQueueRow] {
         let active = JobStatus.allCases.filter { !$0.isTerminal }.map(\.rawValue)
-        return try await pool.read { db in
+        return try await read { db in
             try JobQueueRow.fetchAll(db, sql: """
                 SELECT q.* FROM job_queue q JOIN jobs j ON j.id = q.job_id
                 WHERE j.status IN (\(active.map { _ in "?" }.joined(separator: ",")))
@@ -81,7 +81,7 @@ extension Registry {
     /// What a submission checks, in one read: the row the id has now, and the other jobs that
     /// have not ended and use `workspace`.
     func submissionState(_ id: String, workspace: String) async throws -> (existing: JobRow?, sharing: [String]) {
-        try await pool.read { db in
+        try await read { db in
             (try Self.row(id, db), try Self.activeJobs(db, inWorkspace: workspace, except: id))
         }
     }
@@ -97,7 +97,7 @@ extension Registry {
 
     func runningSeconds(_ ids: [String]) async throws -> [String: Double] {
         guard !ids.isEmpty else { return [:] }
-        return try await pool.read { db in
+        return try await read { db in
             var found: [String: Double] = [:]
             let sql = "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
             // One id (job.status, job.wait) reuses its compiled statement; a listing's set differs each time.
@@ -110,15 +110,15 @@ extension Registry {
     }
 
     func groups() async throws -> [JobGroupRow] {
-        try await pool.read { db in try JobGroupRow.order(Column("name")).fetchAll(db) }
+        try await read { db in try JobGroupRow.order(Column("name")).fetchAll(db) }
     }
 
     func saveGroup(_ group: JobGroupRow) async throws {
-        try await pool.write { db in try group.save(db) }
+        try await write { db in try group.save(db) }
     }
 
     func deleteGroup(_ name: String) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM job_groups WHERE name = ?", arguments: [name])
             return db.changesCount > 0
         }
