@@ -8,11 +8,13 @@ public struct ConductorHome: Sendable, Equatable {
         self.root = root
     }
 
-    /// `--home` if given, else `MZT_HOME`, else `~/.marianne`.
-    public static func resolve(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> ConductorHome {
+    /// `--home` if given, else `MZT_HOME`, else `~/.marianne`; `environment` stands for the
+    /// process's own when given.
+    public static func resolve(explicit: String? = nil, environment: [String: String]? = nil) -> ConductorHome {
+        let variable: (String) -> String? = environment.map { given in { given[$0] } } ?? ProcessEnvironment.value
         if let explicit, !explicit.isEmpty { return ConductorHome(root: absolute(explicit)) }
-        if let env = environment["MZT_HOME"], !env.isEmpty { return ConductorHome(root: absolute(env)) }
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        if let env = variable("MZT_HOME"), !env.isEmpty { return ConductorHome(root: absolute(env)) }
+        let home = variable("HOME") ?? NSHomeDirectory()
         return ConductorHome(root: (home as NSString).appendingPathComponent(".marianne"))
     }
 

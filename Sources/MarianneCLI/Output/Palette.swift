@@ -7,13 +7,17 @@ struct Palette: Sendable {
     let enabled: Bool
 
     /// The palette for standard output.
-    static let stdout = Palette(enabled: Terminal.stdoutIsTerminal && allowed(ProcessInfo.processInfo.environment))
+    static let stdout = Palette(enabled: Terminal.stdoutIsTerminal && allowed(ProcessEnvironment.value))
     /// The palette for standard error.
-    static let stderr = Palette(enabled: Terminal.stderrIsTerminal && allowed(ProcessInfo.processInfo.environment))
+    static let stderr = Palette(enabled: Terminal.stderrIsTerminal && allowed(ProcessEnvironment.value))
 
     static func allowed(_ environment: [String: String]) -> Bool {
-        if let value = environment["NO_COLOR"], !value.isEmpty { return false }
-        return environment["TERM"] != "dumb"
+        allowed { environment[$0] }
+    }
+
+    static func allowed(_ variable: (String) -> String?) -> Bool {
+        if let value = variable("NO_COLOR"), !value.isEmpty { return false }
+        return variable("TERM") != "dumb"
     }
 
     enum Colour: String, Sendable {

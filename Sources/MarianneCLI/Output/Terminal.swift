@@ -1,4 +1,5 @@
 import Foundation
+import MarianneProtocol
 
 /// What the standard streams are connected to, and how wide the terminal is. Each answer is
 /// computed once, when first asked: a command that prints no table never asks.
@@ -10,7 +11,7 @@ enum Terminal {
     /// wins when set (as shells and `script` do).
     static let width: Int? = {
         guard stdoutIsTerminal else { return nil }
-        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), (20...1000).contains(columns) {
+        if let text = ProcessEnvironment.value("COLUMNS"), let columns = Int(text), (20...1000).contains(columns) {
             return columns
         }
         var size = winsize()
