@@ -67,11 +67,11 @@ public final class DaemonClient: Sendable {
     /// stopping) is tried once more.
     private func send<P: Codable & Sendable>(_ method: String, params: P) throws -> SocketConnection {
         let request = RPCRequest(id: .int(1), method: method, params: params)
-        var line = try JSONEncoder.wire.encode(request)
+        var line = try RequestEncoder.encode(request)
         line.append(UInt8(ascii: "\n"))
         let connection = try SocketConnection.connect(path: socketPath, timeout: connectTimeout)
         do {
-            try connection.send(Array(line))
+            try connection.send(line)
             return connection
         } catch {
             defer { connection.close() }

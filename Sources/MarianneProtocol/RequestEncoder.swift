@@ -1,0 +1,259 @@
+import Foundation
+
+/// Encodes a request's parameters as compact JSON, as `JSONEncoder.wire` would read them
+/// back (keys in the order the type encodes them, dates as ISO 8601, `/` unescaped). It
+/// does no run-time protocol casts: Foundation's encoder asks of every value whether it is
+/// one of its special dictionary or number types, and each first such question about a type
+/// scans every conformance record of the binary, a quarter of a short `mzt` command.
+/// Non-finite numbers are refused, as by Foundation.
+public enum RequestEncoder {
+    /// The JSON text of `value`.
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let root = Node.Box()
+        try encodeValue(value, into: root, path: [])
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(root.node ?? .null, to: &out)
+        return out
+    }
+
+    static func encodeValue<T: Encodable>(_ value: T, into box: Node.Box, path: [any CodingKey]) throws {
+        if let date = value as? Date {
+            box.node = .string(ISO8601.format(date))
+            return
+        }
+        let encoder = TreeEncoder(box: box, codingPath: path)
+        try value.encode(to: encoder)
+    }
+
+    /// A JSON value under construction: objects keep their keys in order.
+    indirect enum Node {
+        case null, bool(Bool), number(String), string(String)
+        case array(Box.List)
+        case object(Box.Members)
+
+        final class Box {
+            var node: Node?
+            init(_ node: Node? = nil) { self.node = node }
+
+            final class List { var items: [Box] = [] }
+            final class Members {
+                var keys: [String] = []
+                var values: [Box] = []
+                func box(for key: String) -> Box {
+                    if let index = keys.firstIndex(of: key) { return values[index] }
+                    let box = Box()
+                    keys.append(key)
+                    values.append(box)
+                    return box
+                }
+            }
+        }
+    }
+
+    static func write(_ node: Node, to out: inout [UInt8]) {
+        switch node {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .string(let text): writeString(text, to: &out)
+        case .array(let list):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in list.items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(item.node ?? .null, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, box) in zip(members.keys, members.values) {
+                guard let node = box.node else { continue }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                write(node, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+            case 0x09: out.append(contentsOf: #"\t"#.utf8)
+            case 0x08: out.append(contentsOf: #"\b"#.utf8)
+            case 0x0C: out.append(contentsOf: #"\f"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func number<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T, path: [any CodingKey]) throws -> Node {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: path, debugDescription: "\(value) is not valid JSON"))
+        }
+        if value == value.rounded(), abs(value) < 1e15 { return .number(String(Int64(value))) }
+        return .number(String(value))
+    }
+}
+
+/// The `Encoder` behind `RequestEncoder`: each container writes into the box it was given.
+private struct TreeEncoder: Encoder {
+    let box: RequestEncoder.Node.Box
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        let members: RequestEncoder.Node.Box.Members
+        if case .object(let existing) = box.node {
+            members = existing
+        } else {
+            members = RequestEncoder.Node.Box.Members()
+            box.node = .object(members)
+        }
+        return KeyedEncodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        let list: RequestEncoder.Node.Box.List
+        if case .array(let existing) = box.node {
+            list = existing
+        } else {
+            list = RequestEncoder.Node.Box.List()
+            box.node = .array(list)
+        }
+        return UnkeyedContainer(list: list, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleContainer(box: box, codingPath: codingPath)
+    }
+}
+
+private struct IndexKey: CodingKey {
+    var intValue: Int?
+    var stringValue: String { "\(intValue ?? 0)" }
+    init(_ index: Int) { intValue = index }
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { self.intValue = intValue }
+}
+
+/// Writes one scalar into a box; shared by the three containers.
+private func scalar(_ node: RequestEncoder.Node, into box: RequestEncoder.Node.Box) {
+    box.node = node
+}
+
+private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let members: RequestEncoder.Node.Box.Members
+    let codingPath: [any CodingKey]
+
+    func box(_ key: Key) -> RequestEncoder.Node.Box { members.box(for: key.stringValue) }
+
+    mutating func encodeNil(forKey key: Key) throws { scalar(.null, into: box(key)) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { scalar(.bool(value), into: box(key)) }
+    mutating func encode(_ value: String, forKey key: Key) throws { scalar(.string(value), into: box(key)) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { scalar(try RequestEncoder.number(value, path: codingPath + [key]), into: box(key)) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { scalar(try RequestEncoder.number(value, path: codingPath + [key]), into: box(key)) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        try RequestEncoder.encodeValue(value, into: box(key), path: codingPath + [key])
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        TreeEncoder(box: box(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        TreeEncoder(box: box(key), codingPath: codingPath + [key]).unkeyedContainer()
+    }
+
+    mutating func superEncoder() -> any Encoder { TreeEncoder(box: members.box(for: "super"), codingPath: codingPath) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { TreeEncoder(box: box(key), codingPath: codingPath + [key]) }
+}
+
+private struct UnkeyedContainer: UnkeyedEncodingContainer {
+    let list: RequestEncoder.Node.Box.List
+    let codingPath: [any CodingKey]
+    var count: Int { list.items.count }
+
+    func next() -> RequestEncoder.Node.Box {
+        let box = RequestEncoder.Node.Box()
+        list.items.append(box)
+        return box
+    }
+
+    mutating func encodeNil() throws { scalar(.null, into: next()) }
+    mutating func encode(_ value: Bool) throws { scalar(.bool(value), into: next()) }
+    mutating func encode(_ value: String) throws { scalar(.string(value), into: next()) }
+    mutating func encode(_ value: Double) throws { scalar(try RequestEncoder.number(value, path: codingPath), into: next()) }
+    mutating func encode(_ value: Float) throws { scalar(try RequestEncoder.number(value, path: codingPath), into: next()) }
+    mutating func encode(_ value: Int) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: Int8) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: Int16) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: Int32) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: Int64) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: UInt) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: UInt8) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: UInt16) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: UInt32) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode(_ value: UInt64) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try RequestEncoder.encodeValue(value, into: next(), path: codingPath + [IndexKey(count)])
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        TreeEncoder(box: next(), codingPath: codingPath).container(keyedBy: keyType)
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        TreeEncoder(box: next(), codingPath: codingPath).unkeyedContainer()
+    }
+
+    mutating func superEncoder() -> any Encoder { TreeEncoder(box: next(), codingPath: codingPath) }
+}
+
+private struct SingleContainer: SingleValueEncodingContainer {
+    let box: RequestEncoder.Node.Box
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil() throws { scalar(.null, into: box) }
+    mutating func encode(_ value: Bool) throws { scalar(.bool(value), into: box) }
+    mutating func encode(_ value: String) throws { scalar(.string(value), into: box) }
+    mutating func encode(_ value: Double) throws { scalar(try RequestEncoder.number(value, path: codingPath), into: box) }
+    mutating func encode(_ value: Float) throws { scalar(try RequestEncoder.number(value, path: codingPath), into: box) }
+    mutating func encode(_ value: Int) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: Int8) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: Int16) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: Int32) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: Int64) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: UInt) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: UInt8) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: UInt16) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: UInt32) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode(_ value: UInt64) throws { scalar(.number(String(value)), into: box) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try RequestEncoder.encodeValue(value, into: box, path: codingPath)
+    }
+}
