@@ -19,10 +19,11 @@ struct JobQueries: Sendable {
 
     /// Rows as listings show them: with the queue position, the group and holds, the time
     /// run so far, and the pid of the job's own process while one runs (never the conductor's).
-    func summaries(of rows: [JobRow]) async -> [JobSummary] {
+    func summaries(of rows: [JobRow], details known: RowDetails? = nil) async -> [JobSummary] {
         let ids = rows.map(\.id)
-        let options = (try? await store.registry.queueRows(ids)) ?? [:]
-        let ran = (try? await store.registry.runningSeconds(ids)) ?? [:]
+        let details: RowDetails
+        if let known { details = known } else { details = (try? await store.registry.details(ids)) ?? RowDetails() }
+        let (options, ran) = (details.queue, details.ran)
         let placements = await queue.placements(of: ids)
         var result: [JobSummary] = []
         result.reserveCapacity(rows.count)
@@ -50,7 +51,7 @@ struct JobQueries: Sendable {
     }
 
     func status(_ id: String) async throws -> JobStatusResult {
-        let row = try await store.row(id)
+        let (row, details) = try await store.rowWithDetails(id)
         var sheets: [SheetSummary] = []
         var elapsed: Double?
         var limit: Double?
@@ -71,7 +72,7 @@ struct JobQueries: Sendable {
             elapsed = checkpoint.elapsedSeconds
             limit = checkpoint.maxDurationSeconds
         }
-        var result = JobStatusResult(job: await summary(of: row), sheets: sheets, elapsedSeconds: elapsed, maxDurationSeconds: limit)
+        var result = JobStatusResult(job: await summaries(of: [row], details: details)[0], sheets: sheets, elapsedSeconds: elapsed, maxDurationSeconds: limit)
         if let usage = checkpoint?.usage {
             (result.inputTokens, result.outputTokens, result.costUSD) = (usage.inputTokens, usage.outputTokens, usage.costUSD)
         }
@@ -93,13 +94,16 @@ struct JobQueries: Sendable {
         let limit = min(max(params.limit ?? 100, 1), 1000)
         let recent = params.all == true || params.status != nil ? nil : Date().timeIntervalSince1970 - 86_400
         let rows: [JobRow]
+        let details: RowDetails
         do {
-            rows = try await store.registry.list(statuses: params.status, nameContains: params.name, finishedAfter: recent, limit: limit + 1, before: params.cursor)
+            (rows, details) = try await store.registry.listing(
+                statuses: params.status, nameContains: params.name, finishedAfter: recent, limit: limit + 1, before: params.cursor, detailed: limit
+            )
         } catch {
             throw JobError.storage("the registry cannot be read: \(error)")
         }
         let page = rows.prefix(limit)
-        let jobs = await summaries(of: Array(page))
+        let jobs = await summaries(of: Array(page), details: details)
         return ListResult(jobs: jobs, nextCursor: rows.count > limit ? page.last?.seq : nil)
     }
 

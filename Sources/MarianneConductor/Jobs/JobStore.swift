@@ -22,6 +22,14 @@ final class JobStore: Sendable {
         return row
     }
 
+    /// The job's row with what listings add to it (queue options, time run), in one read.
+    func rowWithDetails(_ id: String) async throws -> (row: JobRow, details: RowDetails) {
+        let found: (row: JobRow, details: RowDetails)?
+        do { found = try await registry.jobWithDetails(id) } catch { throw JobError.storage("the registry cannot be read: \(error)") }
+        guard let found else { throw JobError.notFound(id) }
+        return found
+    }
+
     /// Inserts the job's row, then writes its first checkpoint; refuses an id whose job has
     /// not ended. A registry that cannot be written fails the submission before anything is
     /// written; a checkpoint that cannot be written takes the new row back out.

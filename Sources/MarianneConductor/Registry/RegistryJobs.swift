@@ -27,6 +27,14 @@ extension Registry {
         try await read { db in try Self.row(id, db) }
     }
 
+    /// A job's row with what listings add to it, in one read.
+    func jobWithDetails(_ id: String) async throws -> (row: JobRow, details: RowDetails)? {
+        try await read { db in
+            guard let row = try Self.row(id, db) else { return nil }
+            return (row, try Self.details([id], db))
+        }
+    }
+
     /// One row by id, through a statement each connection prepares once (the query
     /// interface would build and prepare its SQL on every call).
     static func row(_ id: String, _ db: Database) throws -> JobRow? {
@@ -75,7 +83,24 @@ extension Registry {
 
     /// Newest first, paged by `seq`. The SQL depends only on which filters are given (and
     /// how many statuses), so each form is prepared once and kept.
+    /// A page of rows with what listings add to them, in one read.
+    func listing(statuses: [JobStatus]?, nameContains: String?, finishedAfter: Double?, limit: Int, before cursor: Int?, detailed: Int) async throws -> (rows: [JobRow], details: RowDetails) {
+        let (sql, arguments) = Self.listQuery(statuses: statuses, nameContains: nameContains, finishedAfter: finishedAfter, limit: limit, before: cursor)
+        return try await read { db in
+            let rows = try JobRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+            return (rows, try Self.details(rows.prefix(detailed).map(\.id), db))
+        }
+    }
+
     func list(statuses: [JobStatus]?, nameContains: String?, finishedAfter: Double?, limit: Int, before cursor: Int?) async throws -> [JobRow] {
+        let (sql, arguments) = Self.listQuery(statuses: statuses, nameContains: nameContains, finishedAfter: finishedAfter, limit: limit, before: cursor)
+        return try await read { db in
+            try JobRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        }
+    }
+
+    /// The SQL of a page of rows, newest first, and its arguments.
+    private static func listQuery(statuses: [JobStatus]?, nameContains: String?, finishedAfter: Double?, limit: Int, before cursor: Int?) -> (String, StatementArguments) {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let statuses, !statuses.isEmpty {
@@ -95,12 +120,8 @@ extension Registry {
             arguments.append(cursor)
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT * FROM jobs\(filter) ORDER BY seq DESC LIMIT ?"
         arguments.append(limit)
-        let statementArguments = StatementArguments(arguments)
-        return try await read { db in
-            try JobRow.fetchAll(db.cachedStatement(sql: sql), arguments: statementArguments)
-        }
+        return ("SELECT * FROM jobs\(filter) ORDER BY seq DESC LIMIT ?", StatementArguments(arguments))
     }
 
     /// The terminal statuses as SQL literals (fixed words, never user input).

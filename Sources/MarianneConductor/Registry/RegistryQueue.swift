@@ -59,12 +59,25 @@ extension Registry {
     /// The queue rows of `ids` (those that have one).
     func queueRows(_ ids: [String]) async throws -> [String: JobQueueRow] {
         guard !ids.isEmpty else { return [:] }
-        return try await read { db in
-            let rows = ids.count == 1
-                ? try JobQueueRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_queue WHERE job_id = ?"), arguments: [ids[0]])
-                : try JobQueueRow.filter(ids.contains(JobQueueRow.CodingKeys.jobID)).fetchAll(db)
-            return Dictionary(rows.map { ($0.jobID, $0) }, uniquingKeysWith: { first, _ in first })
-        }
+        return try await read { db in try Self.queueRows(ids, db) }
+    }
+
+    static func queueRows(_ ids: [String], _ db: Database) throws -> [String: JobQueueRow] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = ids.count == 1
+            ? try JobQueueRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_queue WHERE job_id = ?"), arguments: [ids[0]])
+            : try JobQueueRow.filter(ids.contains(JobQueueRow.CodingKeys.jobID)).fetchAll(db)
+        return Dictionary(rows.map { ($0.jobID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What listings add to jobs' rows, in one read: their queue options and the time each ran.
+    func details(_ ids: [String]) async throws -> RowDetails {
+        guard !ids.isEmpty else { return RowDetails() }
+        return try await read { db in try Self.details(ids, db) }
+    }
+
+    static func details(_ ids: [String], _ db: Database) throws -> RowDetails {
+        RowDetails(queue: try queueRows(ids, db), ran: try runningSeconds(ids, db))
     }
 
     /// Queue rows of the jobs that have not ended (to rebuild the queue's holds at start).
@@ -97,16 +110,19 @@ extension Registry {
 
     func runningSeconds(_ ids: [String]) async throws -> [String: Double] {
         guard !ids.isEmpty else { return [:] }
-        return try await read { db in
-            var found: [String: Double] = [:]
-            let sql = "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
-            // One id (job.status, job.wait) reuses its compiled statement; a listing's set differs each time.
-            let rows = ids.count == 1
-                ? try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(ids))
-                : try Row.fetchAll(db, sql: sql, arguments: StatementArguments(ids))
-            for row in rows { found[row["id"]] = row["running_seconds"] }
-            return found
-        }
+        return try await read { db in try Self.runningSeconds(ids, db) }
+    }
+
+    static func runningSeconds(_ ids: [String], _ db: Database) throws -> [String: Double] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [String: Double] = [:]
+        let sql = "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
+        // One id (job.status, job.wait) reuses its compiled statement; a listing's set differs each time.
+        let rows = ids.count == 1
+            ? try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(ids))
+            : try Row.fetchAll(db, sql: sql, arguments: StatementArguments(ids))
+        for row in rows { found[row["id"]] = row["running_seconds"] }
+        return found
     }
 
     func groups() async throws -> [JobGroupRow] {
