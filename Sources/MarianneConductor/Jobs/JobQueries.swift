@@ -51,12 +51,19 @@ struct JobQueries: Sendable {
     }
 
     func status(_ id: String) async throws -> JobStatusResult {
-        let (row, details) = try await store.rowWithDetails(id)
+        // A running job's state is its runner's; an idle job's row and checkpoint are read at once.
+        let row: JobRow
+        let details: RowDetails
+        var checkpoint: JobCheckpoint?
+        if let live = await queue.liveJob(id)?.runner?.snapshot() {
+            (row, details) = try await store.rowWithDetails(id)
+            checkpoint = live
+        } else {
+            (row, details, checkpoint) = try await store.idleJob(id)
+        }
         var sheets: [SheetSummary] = []
         var elapsed: Double?
         var limit: Double?
-        var checkpoint = await queue.liveJob(id)?.runner?.snapshot()
-        if checkpoint == nil { checkpoint = try? await store.checkpoint(of: row) }
         if let checkpoint {
             let dependencies = await dependencies(id, row: row, checkpoint: checkpoint)
             sheets = checkpoint.sheets.map { state in

@@ -70,10 +70,31 @@ final class JobStore: Sendable {
 
     /// The job's checkpoint, checked to be the one of this job and workspace.
     func checkpoint(of row: JobRow) async throws -> JobCheckpoint {
-        let path = checkpointPath(row)
+        try await OffPool.run { try Self.readCheckpoint(of: row) }
+    }
+
+    /// The row, its details and its checkpoint (nil when it cannot be read) of a job that has
+    /// no runner, in one step off the pool: what `job.status` shows of an idle job.
+    func idleJob(_ id: String) async throws -> (row: JobRow, details: RowDetails, checkpoint: JobCheckpoint?) {
+        let found: (row: JobRow, details: RowDetails, checkpoint: JobCheckpoint?)?
+        do {
+            found = try await registry.read { db in
+                guard let row = try Registry.row(id, db) else { return nil }
+                return (row, try Registry.details([id], db), try? Self.readCheckpoint(of: row))
+            }
+        } catch {
+            throw JobError.storage("the registry cannot be read: \(error)")
+        }
+        guard let found else { throw JobError.notFound(id) }
+        return found
+    }
+
+    /// Reads (blocking) the checkpoint of `row`, checked to be the one of this job and workspace.
+    private static func readCheckpoint(of row: JobRow) throws -> JobCheckpoint {
+        let path = CheckpointStore.path(workspace: row.workspace, jobID: row.id)
         let checkpoint: JobCheckpoint
         do {
-            checkpoint = try await OffPool.run { try CheckpointStore.read(from: path) }
+            checkpoint = try CheckpointStore.read(from: path)
         } catch {
             throw JobError.checkpoint("\(error)")
         }
