@@ -151,32 +151,27 @@ private struct IndexKey: CodingKey {
     init?(intValue: Int) { self.intValue = intValue }
 }
 
-/// Writes one scalar into a box; shared by the three containers.
-private func scalar(_ node: RequestEncoder.Node, into box: RequestEncoder.Node.Box) {
-    box.node = node
-}
-
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let members: RequestEncoder.Node.Box.Members
     let codingPath: [any CodingKey]
 
     func box(_ key: Key) -> RequestEncoder.Node.Box { members.box(for: key.stringValue) }
 
-    mutating func encodeNil(forKey key: Key) throws { scalar(.null, into: box(key)) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { scalar(.bool(value), into: box(key)) }
-    mutating func encode(_ value: String, forKey key: Key) throws { scalar(.string(value), into: box(key)) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { scalar(try RequestEncoder.number(value, path: codingPath + [key]), into: box(key)) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { scalar(try RequestEncoder.number(value, path: codingPath + [key]), into: box(key)) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { scalar(.number(String(value)), into: box(key)) }
+    mutating func encodeNil(forKey key: Key) throws { box(key).node = .null }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { box(key).node = .bool(value) }
+    mutating func encode(_ value: String, forKey key: Key) throws { box(key).node = .string(value) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { box(key).node = try RequestEncoder.number(value, path: codingPath + [key]) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { box(key).node = try RequestEncoder.number(value, path: codingPath + [key]) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { box(key).node = .number(String(value)) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { box(key).node = .number(String(value)) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try RequestEncoder.encodeValue(value, into: box(key), path: codingPath + [key])
     }
@@ -204,21 +199,21 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         return box
     }
 
-    mutating func encodeNil() throws { scalar(.null, into: next()) }
-    mutating func encode(_ value: Bool) throws { scalar(.bool(value), into: next()) }
-    mutating func encode(_ value: String) throws { scalar(.string(value), into: next()) }
-    mutating func encode(_ value: Double) throws { scalar(try RequestEncoder.number(value, path: codingPath), into: next()) }
-    mutating func encode(_ value: Float) throws { scalar(try RequestEncoder.number(value, path: codingPath), into: next()) }
-    mutating func encode(_ value: Int) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: Int8) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: Int16) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: Int32) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: Int64) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: UInt) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: UInt8) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: UInt16) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: UInt32) throws { scalar(.number(String(value)), into: next()) }
-    mutating func encode(_ value: UInt64) throws { scalar(.number(String(value)), into: next()) }
+    mutating func encodeNil() throws { next().node = .null }
+    mutating func encode(_ value: Bool) throws { next().node = .bool(value) }
+    mutating func encode(_ value: String) throws { next().node = .string(value) }
+    mutating func encode(_ value: Double) throws { next().node = try RequestEncoder.number(value, path: codingPath) }
+    mutating func encode(_ value: Float) throws { next().node = try RequestEncoder.number(value, path: codingPath) }
+    mutating func encode(_ value: Int) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: Int8) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: Int16) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: Int32) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: Int64) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: UInt) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: UInt8) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: UInt16) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: UInt32) throws { next().node = .number(String(value)) }
+    mutating func encode(_ value: UInt64) throws { next().node = .number(String(value)) }
     mutating func encode<T: Encodable>(_ value: T) throws {
         try RequestEncoder.encodeValue(value, into: next(), path: codingPath + [IndexKey(count)])
     }
@@ -238,21 +233,21 @@ private struct SingleContainer: SingleValueEncodingContainer {
     let box: RequestEncoder.Node.Box
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { scalar(.null, into: box) }
-    mutating func encode(_ value: Bool) throws { scalar(.bool(value), into: box) }
-    mutating func encode(_ value: String) throws { scalar(.string(value), into: box) }
-    mutating func encode(_ value: Double) throws { scalar(try RequestEncoder.number(value, path: codingPath), into: box) }
-    mutating func encode(_ value: Float) throws { scalar(try RequestEncoder.number(value, path: codingPath), into: box) }
-    mutating func encode(_ value: Int) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: Int8) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: Int16) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: Int32) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: Int64) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: UInt) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: UInt8) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: UInt16) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: UInt32) throws { scalar(.number(String(value)), into: box) }
-    mutating func encode(_ value: UInt64) throws { scalar(.number(String(value)), into: box) }
+    mutating func encodeNil() throws { box.node = .null }
+    mutating func encode(_ value: Bool) throws { box.node = .bool(value) }
+    mutating func encode(_ value: String) throws { box.node = .string(value) }
+    mutating func encode(_ value: Double) throws { box.node = try RequestEncoder.number(value, path: codingPath) }
+    mutating func encode(_ value: Float) throws { box.node = try RequestEncoder.number(value, path: codingPath) }
+    mutating func encode(_ value: Int) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: Int8) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: Int16) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: Int32) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: Int64) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: UInt) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: UInt8) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: UInt16) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: UInt32) throws { box.node = .number(String(value)) }
+    mutating func encode(_ value: UInt64) throws { box.node = .number(String(value)) }
     mutating func encode<T: Encodable>(_ value: T) throws {
         try RequestEncoder.encodeValue(value, into: box, path: codingPath)
     }

@@ -81,21 +81,14 @@ extension Registry {
         }
     }
 
-    /// Newest first, paged by `seq`. The SQL depends only on which filters are given (and
+    /// A page of rows, newest first, paged by `seq`, with what listings add to the first
+    /// `detailed` of them, in one read. The SQL depends only on which filters are given (and
     /// how many statuses), so each form is prepared once and kept.
-    /// A page of rows with what listings add to them, in one read.
     func listing(statuses: [JobStatus]?, nameContains: String?, finishedAfter: Double?, limit: Int, before cursor: Int?, detailed: Int) async throws -> (rows: [JobRow], details: RowDetails) {
         let (sql, arguments) = Self.listQuery(statuses: statuses, nameContains: nameContains, finishedAfter: finishedAfter, limit: limit, before: cursor)
         return try await read { db in
             let rows = try JobRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
             return (rows, try Self.details(rows.prefix(detailed).map(\.id), db))
-        }
-    }
-
-    func list(statuses: [JobStatus]?, nameContains: String?, finishedAfter: Double?, limit: Int, before cursor: Int?) async throws -> [JobRow] {
-        let (sql, arguments) = Self.listQuery(statuses: statuses, nameContains: nameContains, finishedAfter: finishedAfter, limit: limit, before: cursor)
-        return try await read { db in
-            try JobRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
         }
     }
 

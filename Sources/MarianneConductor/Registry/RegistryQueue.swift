@@ -108,11 +108,6 @@ extension Registry {
             """), arguments: StatementArguments([workspace, id] + active))
     }
 
-    func runningSeconds(_ ids: [String]) async throws -> [String: Double] {
-        guard !ids.isEmpty else { return [:] }
-        return try await read { db in try Self.runningSeconds(ids, db) }
-    }
-
     static func runningSeconds(_ ids: [String], _ db: Database) throws -> [String: Double] {
         guard !ids.isEmpty else { return [:] }
         var found: [String: Double] = [:]

@@ -58,8 +58,8 @@ struct RegistryTests {
         let registry = try registry(dir)
         _ = try await registry.insert(row("t", status: .running))
         #expect(try await registry.transition("t", from: [.running], to: .completed, RowChanges(runningSeconds: 12.5)))
-        #expect(try await registry.runningSeconds(["t"]) == ["t": 12.5])
-        #expect(try await registry.runningSeconds(["t", "nosuch"]) == ["t": 12.5])
+        #expect(try await registry.details(["t"]).ran == ["t": 12.5])
+        #expect(try await registry.details(["t", "nosuch"]).ran == ["t": 12.5])
     }
 
     /// The periodic cleanup removes old finished jobs and says which, so what the conductor
@@ -112,9 +112,9 @@ struct RegistryTests {
         let registry = try registry(dir)
         for id in ["j1", "j2", "j3"] { _ = try await registry.insert(row(id)) }
         _ = try await registry.transition("j1", from: [.pending], to: .failed, RowChanges(finishedAt: .some(5)))
-        let first = try await registry.list(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 2, before: nil)
+        let first = try await registry.listing(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 2, before: nil, detailed: 0).rows
         #expect(first.map(\.id) == ["j3", "j2"])
-        let next = try await registry.list(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 2, before: first.last?.seq)
+        let next = try await registry.listing(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 2, before: first.last?.seq, detailed: 0).rows
         #expect(next.map(\.id) == ["j1"])
         #expect(try await registry.deleteTerminal("j2") == false)
         #expect(try await registry.deleteTerminal("j1"))
@@ -132,7 +132,7 @@ extension RegistryTests {
         _ = try await registry.transition("build-b", from: [.pending], to: .failed, RowChanges(finishedAt: .some(1_000)))
         _ = try await registry.transition("old-d", from: [.pending], to: .completed, RowChanges(finishedAt: .some(10)))
         func ids(_ statuses: [JobStatus]? = nil, name: String? = nil, after: Double? = nil) async throws -> [String] {
-            try await registry.list(statuses: statuses, nameContains: name, finishedAfter: after, limit: 10, before: nil).map(\.id)
+            try await registry.listing(statuses: statuses, nameContains: name, finishedAfter: after, limit: 10, before: nil, detailed: 0).rows.map(\.id)
         }
         #expect(try await ids() == ["old-d", "test-c", "build-b", "build-a"])
         #expect(try await ids([.failed, .completed]) == ["old-d", "build-b"])
@@ -141,7 +141,7 @@ extension RegistryTests {
         // Recent: every job not ended, and ended ones only from that time on.
         #expect(try await ids(after: 500) == ["test-c", "build-b", "build-a"])
         #expect(try await ids(after: 5_000) == ["test-c", "build-a"])
-        #expect(try await registry.list(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 1, before: nil).map(\.id) == ["old-d"])
+        #expect(try await registry.listing(statuses: nil, nameContains: nil, finishedAfter: nil, limit: 1, before: nil, detailed: 0).rows.map(\.id) == ["old-d"])
     }
 }
 
