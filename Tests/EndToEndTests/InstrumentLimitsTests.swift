@@ -84,16 +84,20 @@ struct InstrumentLimitsTests {
         let path = try fx.score("stuck", """
             name: stuck
             workspace: ./stuck-ws
-            instrument_config: {timeout_seconds: 1}
+            instrument_config: {timeout_seconds: 2}
             backend: {env: {FAKE_AGENT_MODE: hang}}
             prompt: {template: "hello"}
             """)
         #expect(try await fx.mzt("submit", path, "--wait").exitCode == 1)
         let sheet = try await fx.status("stuck").sheets[0]
-        #expect(sheet.error?.contains("timed out after 1s") == true, "\(sheet.error ?? "")")
+        #expect(sheet.error?.contains("timed out after 2s") == true, "\(sheet.error ?? "")")
         #expect(sheet.attemptLog?.map(\.outcome) == ["timeout"])
-        let call = try #require(FakeAgents.calls(in: fx.workspace("stuck-ws") + "/.fake-agent").first)
-        #expect(!JobFixture.isAlive(call.pid), "the hung agent was killed")
+        // On a loaded machine the agent may be killed before it got as far as recording its call;
+        // either way nothing of it may still run in the workspace.
+        #expect(JobFixture.processes(inside: fx.workspace("stuck-ws")) == [], "the hung agent was killed")
+        if let call = FakeAgents.calls(in: fx.workspace("stuck-ws") + "/.fake-agent").first {
+            #expect(!JobFixture.isAlive(call.pid), "the hung agent was killed")
+        }
     }
 
     @Test func aModelsMaxConcurrentHoldsSheetsOfEveryJob() async throws {

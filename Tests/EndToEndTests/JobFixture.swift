@@ -67,6 +67,16 @@ final class JobFixture: @unchecked Sendable {
         return text.split(separator: "\n").map(String.init)
     }
 
+    /// The live processes whose working directory is `folder` or lies inside it.
+    static func processes(inside folder: String) -> [Int32] {
+        let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
+            return (cwd == root || cwd.hasPrefix(root + "/")) && isAlive(pid)
+        }
+    }
+
     static func isAlive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
         // A zombie is as good as gone.
