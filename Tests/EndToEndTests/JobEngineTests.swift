@@ -102,7 +102,7 @@ struct JobEngineTests {
         let path = try fx.score("slow", """
             name: slow
             workspace: ./slow-ws
-            backend: {type: command, timeout: 1s}
+            backend: {type: command, timeout: 3s}
             prompt:
               template: "sleep 1000 & echo $! > child.pid; sleep 1000"
             """)
@@ -110,9 +110,11 @@ struct JobEngineTests {
         #expect(try await fx.mzt("wait", "slow", "--timeout", "30").exitCode == 1)
         let status = try await fx.status("slow")
         #expect(status.sheets.first?.error?.contains("timed out") == true)
+        // Nothing the sheet started still runs in its workspace, the backgrounded child included.
+        try await fx.conductor.waitUntil(timeout: 5) { JobFixture.processes(inside: fx.workspace("slow-ws")).isEmpty }
         let pidText = try String(contentsOfFile: fx.workspace("slow-ws") + "/child.pid", encoding: .utf8)
         let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
-        try await fx.conductor.waitUntil(timeout: 5) { !JobFixture.isAlive(pid) }
+        #expect(!JobFixture.isAlive(pid))
     }
 
     @Test func concurrencyLimitQueuesTheExcessAndRunsItLater() async throws {
