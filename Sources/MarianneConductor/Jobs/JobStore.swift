@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MarianneCore
 import MarianneProtocol
 
@@ -30,24 +31,28 @@ final class JobStore: Sendable {
         return found
     }
 
-    /// Inserts the job's row, then writes its first checkpoint; refuses an id whose job has
-    /// not ended. A registry that cannot be written fails the submission before anything is
-    /// written; a checkpoint that cannot be written takes the new row back out.
-    func create(_ row: JobRow, checkpoint: JobCheckpoint) async throws {
+    /// Inserts the job's row (and its queue options) and writes its first checkpoint, in one
+    /// registry transaction: a checkpoint that cannot be written takes the row back with it,
+    /// and an id whose job has not ended is refused before anything is written.
+    func create(_ row: JobRow, checkpoint: JobCheckpoint, queue: JobQueueRow? = nil) async throws {
+        struct CheckpointFailure: Error { var error: any Error }
+        let path = row.checkpointPath ?? CheckpointStore.path(workspace: row.workspace, jobID: row.id)
         let refused: JobStatus?
-        do { refused = try await registry.insert(row) } catch {
+        do {
+            refused = try await registry.write { db in
+                if let refused = try Registry.insert(row, db) { return refused }
+                try queue?.save(db)
+                // Not fsynced: a kill of the conductor cannot lose it (the page cache survives),
+                // and a power loss before the first sheet ends loses nothing that has run.
+                do { try CheckpointStore.write(checkpoint, to: path, durable: false) } catch { throw CheckpointFailure(error: error) }
+                return nil
+            }
+        } catch let failure as CheckpointFailure {
+            throw JobError.workspace("workspace \(row.workspace) cannot be written: \(failure.error)")
+        } catch {
             throw JobError.storage("the registry cannot be written (\(error)); nothing was submitted")
         }
         if let refused { throw JobError.alreadyActive(row.id, refused) }
-        let path = row.checkpointPath ?? CheckpointStore.path(workspace: row.workspace, jobID: row.id)
-        do {
-            // Not fsynced: a kill of the conductor cannot lose it (the page cache survives), and
-            // a power loss before the first sheet ends loses nothing that has run.
-            try await OffPool.run { try CheckpointStore.write(checkpoint, to: path, durable: false) }
-        } catch {
-            _ = try? await registry.deletePending(row.id)
-            throw JobError.workspace("workspace \(row.workspace) cannot be written: \(error)")
-        }
     }
 
     /// Moves a job to `status` if it is still in one of `from`; false when it has moved on.

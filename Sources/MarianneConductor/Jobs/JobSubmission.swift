@@ -38,7 +38,19 @@ struct JobSubmission: Sendable {
     static let maxDurationLimit = 366.0 * 86_400
 
     func submit(_ params: SubmitParams) async throws -> SubmitResult {
-        let loaded = try await loadScore(params)
+        let source = try scoreSource(params)
+        // The conductor's profiles, read at each submission (a profile added since counts).
+        let instruments = InstrumentCatalog.userDirectory(home: home.root)
+        return try await create {
+            let loaded = try Self.mappingLoadErrors {
+                try source.load(InstrumentCatalog.load(directories: [instruments]))
+            }
+            return try Self.newJob(params, loaded: loaded)
+        }
+    }
+
+    /// What a score submission creates, from its parsed score.
+    static func newJob(_ params: SubmitParams, loaded: LoadedScore) throws -> NewJob {
         let maxDuration = try params.maxDuration.map(Self.duration) ?? loaded.score.maxDurationSeconds
         let startSheet = params.startSheet ?? 1
         guard startSheet >= 1, startSheet <= max(1, loaded.sheets.count) else {
@@ -50,14 +62,13 @@ struct JobSubmission: Sendable {
             sheets[i].error = "marked done by --start-sheet \(startSheet)"
         }
         let count = loaded.sheets.count
-        let job = NewJob(
+        return NewJob(
             id: params.id ?? loaded.score.name, kind: "score", name: loaded.score.name, workspace: loaded.workspace,
             configPath: loaded.path, snapshot: loaded.source, sheets: sheets, maxDuration: maxDuration,
             startSheet: startSheet, selfHealing: params.selfHealing ?? false, chainDepth: params.chainDepth ?? 0,
             warnings: loaded.warnings.map { "score: \($0)" }, queuedMessage: "job queued (\(count) sheet\(count == 1 ? "" : "s"))", loaded: loaded,
             replace: params.replace, queue: params.queue
         )
-        return try await create(job)
     }
 
     func startModule(_ params: StartModuleParams, checkpoint saved: JSONValue? = nil) async throws -> SubmitResult {
@@ -80,29 +91,38 @@ struct JobSubmission: Sendable {
             maxDuration: try params.maxDuration.map(Self.duration), moduleCheckpoint: saved,
             queuedMessage: "job queued (module \(manifest.id) \(manifest.version))", replace: params.replace, queue: params.queue
         )
-        return try await create(job)
+        return try await create { job }
     }
 
-    /// Workspace, first checkpoint, row, log, queue: the same for every kind of job.
-    private func create(_ job: NewJob) async throws -> SubmitResult {
+    /// Workspace, first checkpoint, row, log, queue: the same for every kind of job. `make`
+    /// (the score's parse, for a score) runs off the cooperative pool with the registry read
+    /// and the workspace's preparation, in one step; the row, the queue options and the first
+    /// checkpoint are written in one registry transaction.
+    private func create(_ make: @escaping @Sendable () throws -> NewJob) async throws -> SubmitResult {
         guard await queue.isAccepting else { throw JobError.shuttingDown }
-        try Self.checkJobID(job.id)
-        let state: (existing: JobRow?, sharing: [String])
-        do { state = try await store.registry.submissionState(job.id, workspace: job.workspace) } catch {
-            throw JobError.storage("the registry cannot be read: \(error)")
-        }
-        if let existing = state.existing {
-            if !existing.jobStatus.isTerminal { throw JobError.alreadyActive(job.id, existing.jobStatus) }
-            if job.replace == false { throw JobError.exists(job.id, existing.jobStatus) }
+        let store = self.store
+        let (job, sharing) = try await OffPool.run { () throws -> (NewJob, [String]) in
+            let job = try make()
+            try Self.checkJobID(job.id)
+            let state: (existing: JobRow?, sharing: [String])
+            do { state = try store.registry.readHere { db in try Registry.submissionState(job.id, workspace: job.workspace, db) } } catch {
+                throw JobError.storage("the registry cannot be read: \(error)")
+            }
+            if let existing = state.existing {
+                if !existing.jobStatus.isTerminal { throw JobError.alreadyActive(job.id, existing.jobStatus) }
+                if job.replace == false { throw JobError.exists(job.id, existing.jobStatus) }
+            }
+            // Queue options are checked before the workspace is touched.
+            if job.queue?.isEmpty ?? true { try WorkspacePreparation.prepareHere(job.workspace, jobID: job.id) }
+            return (job, state.sharing)
         }
         let admission = QueueAdmission(store: store, groups: queue.groups)
         let admitted = try await admission.admit(job.queue, jobID: job.id)
+        if admitted != nil { try await WorkspacePreparation.prepare(job.workspace, jobID: job.id) }
         var warnings = job.warnings
-        let sharing = state.sharing
         if !sharing.isEmpty {
             warnings.append("workspace \(job.workspace) is also used by \(sharing.joined(separator: ", ")), which has not ended; both write there at once")
         }
-        try await WorkspacePreparation.prepare(job.workspace, jobID: job.id)
         var checkpoint = JobCheckpoint(
             jobID: job.id, name: job.name, kind: job.kind, configHash: ConfigHash.of(job.snapshot), configSnapshot: job.snapshot,
             configPath: job.configPath, workspace: job.workspace, totalSheets: job.sheets.count,
@@ -117,12 +137,8 @@ struct JobSubmission: Sendable {
             createdAt: Date().timeIntervalSince1970, startedAt: nil, finishedAt: nil, error: nil, currentSheet: nil,
             completedSheets: job.startSheet - 1, totalSheets: job.sheets.count, seq: 0, configSnapshot: job.snapshot
         )
-        try await store.create(row, checkpoint: checkpoint)
+        try await store.create(row, checkpoint: checkpoint, queue: admitted?.row)
         if let admitted {
-            do { try await store.registry.saveQueue(admitted.row) } catch {
-                _ = try? await store.registry.deletePending(job.id)
-                throw JobError.storage("the registry cannot be written (\(error)); nothing was submitted")
-            }
             queue.groups.register(job.id, group: admitted.row.groupName, after: admitted.waitingFor, notBefore: admitted.notBefore)
         }
         log.begin(job.id, lastSeq: 0)
@@ -138,7 +154,21 @@ struct JobSubmission: Sendable {
         )
     }
 
-    private func loadScore(_ params: SubmitParams) async throws -> LoadedScore {
+    /// Where a submission's score comes from, checked: a file or inline text, with the
+    /// workspace it asks for made absolute.
+    struct ScoreSource: Sendable {
+        var path: String?
+        var content: String?
+        var baseDirectory: String?
+        var workspace: String?
+
+        func load(_ instruments: InstrumentCatalog) throws -> LoadedScore {
+            if let path { return try ScoreLoader.load(path: path, workspaceOverride: workspace, instruments: instruments) }
+            return try ScoreLoader.load(yaml: content ?? "", baseDirectory: baseDirectory ?? "/", path: nil, workspaceOverride: workspace, instruments: instruments)
+        }
+    }
+
+    private func scoreSource(_ params: SubmitParams) throws -> ScoreSource {
         if let base = params.baseDirectory, !base.hasPrefix("/") {
             throw JobError.invalidParams("base_directory must be absolute: \(base)")
         }
@@ -149,13 +179,10 @@ struct JobSubmission: Sendable {
             }
             workspace = given.absolutePath(relativeTo: base)
         }
-        let override = workspace
-        // The conductor's profiles, read at each submission (a profile added since counts).
-        let instruments = InstrumentCatalog.load(directories: [InstrumentCatalog.userDirectory(home: home.root)])
         if let path = params.configPath {
             guard path.hasPrefix("/") else { throw JobError.invalidParams("config_path must be absolute: \(path)") }
             guard !path.split(separator: "/").contains("..") else { throw JobError.invalidParams("config_path must not contain '..': \(path)") }
-            return try await Self.load { try ScoreLoader.load(path: path, workspaceOverride: override, instruments: instruments) }
+            return ScoreSource(path: path, workspace: workspace)
         }
         guard let content = params.configContent else {
             throw JobError.invalidParams("job.submit needs config_path or config_content")
@@ -163,13 +190,13 @@ struct JobSubmission: Sendable {
         guard let base = params.baseDirectory else {
             throw JobError.invalidParams("job.submit with config_content needs base_directory (the client's working directory), against which the score's relative paths resolve")
         }
-        return try await Self.load { try ScoreLoader.load(yaml: content, baseDirectory: base, path: nil, workspaceOverride: override, instruments: instruments) }
+        return ScoreSource(content: content, baseDirectory: base, workspace: workspace)
     }
 
-    /// Parses off the cooperative pool (a score can be large).
-    private static func load(_ body: @escaping @Sendable () throws -> LoadedScore) async throws -> LoadedScore {
+    /// The errors of a score's parse, as the wire reports them.
+    private static func mappingLoadErrors(_ body: () throws -> LoadedScore) throws -> LoadedScore {
         do {
-            return try await OffPool.run(body)
+            return try body()
         } catch let error as ScoreValidationError {
             throw JobError.invalidScore(error.problems)
         } catch let error as ScoreReadError {

@@ -68,6 +68,11 @@ final class Registry: Sendable {
         try await OffPool.run { try self.pool.read(body) }
     }
 
+    /// The same read for a caller already on a blocking-I/O thread (never the cooperative pool).
+    func readHere<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
     /// Writes in a transaction, one at a time, on a queue of their own: a write waiting for
     /// SQLite's lock (or a WAL checkpoint's fsync) never holds a thread that reads need.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {

@@ -8,19 +8,23 @@ extension Registry {
     /// Inserts `row` (with the next submission number). An existing row with the same id is
     /// replaced only when it has ended; otherwise nothing changes and its status is returned.
     func insert(_ row: JobRow) async throws -> JobStatus? {
-        try await write { db in
-            if let existing = try Self.row(row.id, db), !existing.jobStatus.isTerminal {
-                return existing.jobStatus
-            }
-            var fresh = row
-            fresh.seq = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM jobs")) ?? 0) + 1
-            try fresh.insert(db, onConflict: .replace)
-            try db.cachedStatement(sql: "DELETE FROM job_logs WHERE job_id = ?").execute(arguments: [row.id])
-            try db.cachedStatement(sql: "DELETE FROM job_results WHERE job_id = ?").execute(arguments: [row.id])
-            try db.cachedStatement(sql: "DELETE FROM job_queue WHERE job_id = ?").execute(arguments: [row.id])
-            try db.cachedStatement(sql: "UPDATE jobs SET running_seconds = NULL WHERE id = ?").execute(arguments: [row.id])
-            return nil
+        try await write { db in try Self.insert(row, db) }
+    }
+
+    /// Inserts a new job's row in place of an ended one with its history; returns the status
+    /// of a job with that id that has not ended (and changes nothing) instead.
+    static func insert(_ row: JobRow, _ db: Database) throws -> JobStatus? {
+        if let existing = try Self.row(row.id, db), !existing.jobStatus.isTerminal {
+            return existing.jobStatus
         }
+        var fresh = row
+        fresh.seq = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM jobs")) ?? 0) + 1
+        try fresh.insert(db, onConflict: .replace)
+        try db.cachedStatement(sql: "DELETE FROM job_logs WHERE job_id = ?").execute(arguments: [row.id])
+        try db.cachedStatement(sql: "DELETE FROM job_results WHERE job_id = ?").execute(arguments: [row.id])
+        try db.cachedStatement(sql: "DELETE FROM job_queue WHERE job_id = ?").execute(arguments: [row.id])
+        try db.cachedStatement(sql: "UPDATE jobs SET running_seconds = NULL WHERE id = ?").execute(arguments: [row.id])
+        return nil
     }
 
     func job(_ id: String) async throws -> JobRow? {
@@ -127,14 +131,6 @@ extension Registry {
                 counts[row["status"]] = row["n"]
             }
             return counts
-        }
-    }
-
-    /// Takes back a row that never got its checkpoint (still `pending`).
-    func deletePending(_ id: String) async throws -> Bool {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM jobs WHERE id = ? AND status = 'pending'", arguments: [id])
-            return db.changesCount > 0
         }
     }
 

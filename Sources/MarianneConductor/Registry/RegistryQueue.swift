@@ -52,10 +52,6 @@ extension Registry {
         }
     }
 
-    func saveQueue(_ row: JobQueueRow) async throws {
-        try await write { db in try row.save(db) }
-    }
-
     /// The queue rows of `ids` (those that have one).
     func queueRows(_ ids: [String]) async throws -> [String: JobQueueRow] {
         guard !ids.isEmpty else { return [:] }
@@ -93,10 +89,8 @@ extension Registry {
 
     /// What a submission checks, in one read: the row the id has now, and the other jobs that
     /// have not ended and use `workspace`.
-    func submissionState(_ id: String, workspace: String) async throws -> (existing: JobRow?, sharing: [String]) {
-        try await read { db in
-            (try Self.row(id, db), try Self.activeJobs(db, inWorkspace: workspace, except: id))
-        }
+    static func submissionState(_ id: String, workspace: String, _ db: Database) throws -> (existing: JobRow?, sharing: [String]) {
+        (try row(id, db), try activeJobs(db, inWorkspace: workspace, except: id))
     }
 
     /// Other jobs that have not ended and use `workspace` (at most ten).
