@@ -69,7 +69,7 @@ final class JobLog: @unchecked Sendable {
         if severity >= .warning {
             logger.log(level: severity, "\(message)", metadata: ["job": "\(jobID)"])
         }
-        if startFlusher { Task { await self.drain() } }
+        if startFlusher { registry.onWriteQueue { self.drain() } }
         return entry
     }
 
@@ -99,25 +99,19 @@ final class JobLog: @unchecked Sendable {
     /// Entries that could not be stored since start (a full or read-only disk).
     var lostEntries: Int { lock.withLock { failedWrites } }
 
-    private func drain() async {
-        while true {
-            let batch: [LogWrite] = lock.withLock {
-                defer { pending = [] }
-                return pending
-            }
-            if batch.isEmpty {
-                let waiters: [CheckedContinuation<Void, Never>]? = lock.withLock {
-                    guard pending.isEmpty else { return nil }
-                    flushing = false
-                    defer { flushWaiters = [] }
-                    return flushWaiters
-                }
-                guard let waiters else { continue }
-                for waiter in waiters { waiter.resume() }
-                return
-            }
+    /// Stores what is pending as one batch, on the registry's write queue, then queues
+    /// itself again behind the writes that came meanwhile while more is pending (a busy log
+    /// never holds the queue); the batch that leaves nothing pending wakes those waiting in
+    /// `flush`.
+    private func drain() {
+        let batch: [LogWrite] = lock.withLock {
+            defer { pending = [] }
+            return pending
+        }
+        if !batch.isEmpty {
             do {
-                try await registry.write(batch, keep: maxEntriesPerJob)
+                let keep = maxEntriesPerJob
+                try registry.writeHere { db in try Registry.write(batch, keep: keep, db) }
             } catch {
                 let first: Bool = lock.withLock {
                     failedWrites += batch.count
@@ -126,6 +120,17 @@ final class JobLog: @unchecked Sendable {
                 if first { logger.error("job log entries could not be stored", metadata: ["count": "\(batch.count)", "error": "\(error)"]) }
             }
         }
+        let waiters: [CheckedContinuation<Void, Never>]? = lock.withLock {
+            guard pending.isEmpty else { return nil }
+            flushing = false
+            defer { flushWaiters = [] }
+            return flushWaiters
+        }
+        guard let waiters else {
+            registry.onWriteQueue { self.drain() }
+            return
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }
 

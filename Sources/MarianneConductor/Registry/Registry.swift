@@ -81,6 +81,19 @@ final class Registry: Sendable {
         }
     }
 
+    /// Runs `work` on the write queue, after the writes queued before it: for a writer that
+    /// drains work of its own there (the job log), with `writeHere`, instead of hopping there
+    /// and back for each batch.
+    func onWriteQueue(_ work: @escaping @Sendable () -> Void) {
+        writes.async(execute: work)
+    }
+
+    /// A write for code running on the write queue (`onWriteQueue`).
+    func writeHere<T>(_ body: (Database) throws -> T) throws -> T {
+        dispatchPrecondition(condition: .onQueue(writes))
+        return try pool.write(body)
+    }
+
     /// Whether the registry accepts writes (a read-only or full disk is reported at start).
     func checkWritable() async -> String? {
         do {

@@ -35,21 +35,24 @@ extension Registry {
     /// A job whose log passes `keep` entries loses its oldest ones in the same transaction.
     func write(_ batch: [LogWrite], keep: Int = .max) async throws {
         guard !batch.isEmpty else { return }
+        try await write { db in try Self.write(batch, keep: keep, db) }
+    }
+
+    /// Stores a batch in `db`'s transaction (see `write(_:keep:)`).
+    static func write(_ batch: [LogWrite], keep: Int, _ db: Database) throws {
         var last: [String: Int] = [:]
         for item in batch { last[item.jobID] = max(last[item.jobID] ?? 0, item.entry.seq) }
         let overflowing = last.filter { $0.value > keep }
-        try await write { db in
-            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO job_logs (job_id, seq, ts, level, message) VALUES (?, ?, ?, ?, ?)")
-            let progress = try db.cachedStatement(sql: "UPDATE jobs SET current_sheet = ?, completed_sheets = ? WHERE id = ?")
-            for item in batch {
-                try insert.execute(arguments: [item.jobID, item.entry.seq, item.entry.timestamp.timeIntervalSince1970, item.entry.level, item.entry.message])
-                if let update = item.progress {
-                    try progress.execute(arguments: [update.currentSheet, update.completedSheets, item.jobID])
-                }
+        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO job_logs (job_id, seq, ts, level, message) VALUES (?, ?, ?, ?, ?)")
+        let progress = try db.cachedStatement(sql: "UPDATE jobs SET current_sheet = ?, completed_sheets = ? WHERE id = ?")
+        for item in batch {
+            try insert.execute(arguments: [item.jobID, item.entry.seq, item.entry.timestamp.timeIntervalSince1970, item.entry.level, item.entry.message])
+            if let update = item.progress {
+                try progress.execute(arguments: [update.currentSheet, update.completedSheets, item.jobID])
             }
-            for (jobID, seq) in overflowing {
-                try db.execute(sql: "DELETE FROM job_logs WHERE job_id = ? AND seq <= ?", arguments: [jobID, seq - keep])
-            }
+        }
+        for (jobID, seq) in overflowing {
+            try db.execute(sql: "DELETE FROM job_logs WHERE job_id = ? AND seq <= ?", arguments: [jobID, seq - keep])
         }
     }
 
