@@ -22,4 +22,26 @@ struct JobLogTests {
         #expect(seqs == Array(1...count))
         await log.flush()
     }
+
+    /// Entries appended before a registry write are stored when it returns: the log's batch
+    /// is queued on the registry's write queue as the first entry comes, ahead of the write.
+    @Test func entriesAppendedBeforeAWriteAreStoredWhenItReturns() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try Registry(path: dir.file("registry.sqlite"))
+        let log = JobLog(registry: registry, logger: Logger(label: "test"))
+        let row = JobRow(
+            id: "j", kind: "score", name: "j", status: "pending", workspace: "/ws/j", configPath: nil, checkpointPath: nil, pid: nil,
+            createdAt: 0, startedAt: nil, finishedAt: nil, error: nil, currentSheet: nil, completedSheets: 0, totalSheets: 1, seq: 0,
+            configSnapshot: "name: j"
+        )
+        _ = try await registry.insert(row)
+        log.begin("j", lastSeq: 0)
+        for round in 1...50 {
+            log.append("j", level: "INFO", message: "before \(round)")
+            _ = try await registry.transition("j", from: [.pending, .running], to: round.isMultiple(of: 2) ? .pending : .running)
+            #expect(try await registry.lastLogSeq("j") == round)
+        }
+        await log.flush()
+    }
 }
