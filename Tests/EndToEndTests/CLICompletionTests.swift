@@ -31,7 +31,7 @@ struct CLICompletionTests {
         defer { dir.remove() }
         let started = Date()
         let result = try await complete(dir.path, "status", prefix: "")
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 15, "a completion never waits for a conductor that is down")
         #expect(result.stdout.isEmpty, "\(result.stdout)")
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }

@@ -45,6 +45,9 @@ struct CLIJobTextTests {
         let again = try await CLI.submit(fx, "one", "true")
         #expect(again.exitCode == 1)
         #expect(again.stderr.contains("mzt wait one") && !again.stderr.contains("mzt resume one"), "\(again.stderr)")
+        // Paused while its sheet runs (a pause that comes while the job is starting waits for
+        // the next sheet boundary, which this sheet never reaches).
+        try await fx.waitForStatus("one") { $0.sheets.first?.status == .running }
         #expect(try await fx.mzt("pause", "one", "--now").exitCode == 0)
         let paused = try await CLI.submit(fx, "one", "true")
         #expect(paused.stderr.contains("mzt resume one"), "\(paused.stderr)")

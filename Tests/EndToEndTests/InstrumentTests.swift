@@ -232,12 +232,12 @@ struct InstrumentTests {
     @Test func aStaleAttemptIsKilledAndRetried() async throws {
         let fx = try await JobFixture(environment: Self.environment)
         let script = try FakeAgents.script(fx.dir, "modes", ["hang", "ok"])
-        // Five seconds of silence: the second attempt's agent must start and answer within
+        // Fifteen seconds of silence: the second attempt's agent must start and answer within
         // them even while the whole suite loads both cores.
         let path = try fx.score("quiet", """
             name: quiet
             workspace: ./quiet-ws
-            stale_detection: {enabled: true, idle_timeout_seconds: 5, check_interval_seconds: 0.2}
+            stale_detection: {enabled: true, idle_timeout_seconds: 15, check_interval_seconds: 0.5}
             retry: {max_retries: 1, base_delay_seconds: 0.1}
             backend: {env: {FAKE_AGENT_SCRIPT: \(script)}}
             prompt: {template: "wait"}
@@ -250,6 +250,7 @@ struct InstrumentTests {
         // The silent attempt's process was killed, not left behind.
         let hung = try #require(calls.first)
         #expect(hung.pid > 0 && !JobFixture.isAlive(hung.pid))
+        #expect(JobFixture.processes(inside: fx.workspace("quiet-ws")) == [])
         #expect(sheet.error == nil)
     }
 

@@ -50,7 +50,7 @@ struct JobEngineTests {
             sheet: {size: 1, total_items: 4, dependencies: {2: [1], 3: [1], 4: [2, 3]}}
             parallel: {max_concurrent: 2}
             prompt:
-              template: "date +%s.%N > start-{{ sheet_num }}; sleep 0.6; date +%s.%N > end-{{ sheet_num }}"
+              template: "date +%s.%N > start-{{ sheet_num }}; {% if sheet_num in [2, 3] %}touch here-{{ sheet_num }}; for i in $(seq 400); do [ -e here-2 ] && [ -e here-3 ] && break; sleep 0.05; done; {% endif %}sleep 0.2; date +%s.%N > end-{{ sheet_num }}"
             backend: {type: command}
             """)
         #expect(try await fx.mzt("submit", path).exitCode == 0)
@@ -59,7 +59,8 @@ struct JobEngineTests {
         func time(_ name: String) throws -> Double {
             try #require(Double(String(contentsOfFile: "\(ws)/\(name)", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         }
-        // 2 and 3 overlap; both start after 1 ends; 4 starts after both end.
+        // 2 and 3 overlap (each waits until the other has started, at most 20 s); both start
+        // after 1 ends; 4 starts after both end.
         #expect(try time("start-2") < time("end-3") && time("start-3") < time("end-2"))
         #expect(try time("start-2") >= time("end-1") && time("start-3") >= time("end-1"))
         #expect(try time("start-4") >= max(time("end-2"), time("end-3")))
@@ -112,9 +113,10 @@ struct JobEngineTests {
         #expect(status.sheets.first?.error?.contains("timed out") == true)
         // Nothing the sheet started still runs in its workspace, the backgrounded child included.
         try await fx.conductor.waitUntil(timeout: 5) { JobFixture.processes(inside: fx.workspace("slow-ws")).isEmpty }
-        let pidText = try String(contentsOfFile: fx.workspace("slow-ws") + "/child.pid", encoding: .utf8)
-        let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(!JobFixture.isAlive(pid))
+        if let pidText = try? String(contentsOfFile: fx.workspace("slow-ws") + "/child.pid", encoding: .utf8) {
+            let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(!JobFixture.isAlive(pid))
+        }
     }
 
     @Test func concurrencyLimitQueuesTheExcessAndRunsItLater() async throws {

@@ -167,9 +167,10 @@ struct LogsAndModulesTests {
         try await fx.conductor.restart()
         #expect(try await fx.mzt("wait", "slowcount", "--timeout", "60").exitCode == 0)
         let numbers = JobFixture.lines(counted).compactMap(Int.init)
-        // Every number counted; one resumed from its checkpoint repeats at most once per interruption.
+        // Every number counted, and the restarted run resumed from its checkpoint, not from 1
+        // (a loaded machine may not have saved the last few checkpoints when it was killed).
         #expect(Set(numbers) == Set(1...40))
-        #expect(numbers.count <= 40 + 2)
+        #expect(numbers.count < 40 + atKill, "\(numbers)")
         #expect(atKill > atPause)
 
         #expect(try await fx.mzt("run", "counter", "--id", "stopme", "--input", "count=1000", "--setting", "delay=0.1").exitCode == 0)

@@ -61,16 +61,16 @@ struct ConformanceTests {
         let module = gateway.conductor.home + "/page-module"
         try FileManager.default.createDirectory(atPath: module, withIntermediateDirectories: true)
         try #"{"id": "mod", "name": "Mod", "version": "1.0.0", "entrypoint": "run.sh"}"#.write(toFile: module + "/module.json", atomically: true, encoding: .utf8)
-        try "#!/bin/bash\nread -r request\nsleep 60\n".write(toFile: module + "/run.sh", atomically: true, encoding: .utf8)
+        try "#!/bin/bash\nread -r request\nsleep 600\n".write(toFile: module + "/run.sh", atomically: true, encoding: .utf8)
         chmod(module + "/run.sh", 0o755)
         _ = try await client.call("module.install", params: ["path": module], as: JSONValue.self)
         _ = try await client.call("job.start", params: ["module_id": "mod"], as: SubmitResult.self)
-        _ = try await service.startJob(configContent: score("frozen", "sleep 60"))
+        _ = try await service.startJob(configContent: score("frozen", "sleep 600"))
         try await Poll.until(timeout: 20) {
             try await client.call(RPCMethods.jobStatus, JobIDParams(jobID: "frozen")).sheets.first?.status == .running
         }
         _ = try await client.call(RPCMethods.jobPause, PauseParams(jobID: "frozen", now: true))
-        let submitted = try await service.startJob(configContent: score("page-job", "echo page-output; sleep 60", sheets: 3))
+        let submitted = try await service.startJob(configContent: score("page-job", "echo page-output; sleep 600", sheets: 3))
         try await Poll.until(timeout: 30) {
             try await client.call(RPCMethods.jobList, ListParams(status: [.completed, .failed], limit: 100)).jobs.count == 25
         }

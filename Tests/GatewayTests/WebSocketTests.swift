@@ -107,7 +107,7 @@ struct WebSocketTests {
 
         // Following a job can be stopped without stopping the job.
         let followed = try await JobControlService(client: gateway.conductor.client).startJob(
-            configContent: Gateway.slowScore(name: "followed", sheets: 2, linesPerSheet: 20, pause: 0.1)
+            configContent: Gateway.slowScore(name: "followed", sheets: 2, linesPerSheet: 100, pause: 0.1)
         )
         try await probe.send(["type": .string("reconnect_job"), "job_id": .string(followed.jobID), "last_seq": .int(0)])
         _ = try await probe.next("reconnected")

@@ -22,3 +22,11 @@ enum Scores {
         "name: t\nworkspace: ./ws\nprompt: {template: \"do {{ sheet_num }}\"}\n" + extra
     }
 }
+
+/// CPU seconds the calling thread has used: a bound on work that a loaded machine cannot
+/// break (wall time can be many times longer while the whole suite runs).
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}

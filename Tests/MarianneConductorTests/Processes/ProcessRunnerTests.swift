@@ -79,7 +79,8 @@ struct ProcessRunnerTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let started = ContinuousClock.now
-        let outcome = try await ProcessRunner.run(bash("sleep 300 & echo $! > child.pid; wait", in: dir), timeout: 0.5, grace: 1)
+        // Long enough for bash to start its child on a loaded machine before the timeout ends it.
+        let outcome = try await ProcessRunner.run(bash("sleep 300 & echo $! > child.pid; wait", in: dir), timeout: 5, grace: 1)
         #expect(outcome.timedOut)
         #expect(ContinuousClock.now - started < .seconds(60))
         let child = try #require(Int32(String(contentsOfFile: dir.file("child.pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -7,13 +7,13 @@ import Testing
 /// `circuit_breaker` per instrument and `cost_limits` of a job.
 struct CircuitBreakersTests {
     @Test func anInstrumentFailingInARowRestsThenOneAttemptProbesIt() async throws {
-        var breakers = CircuitBreakers(config: CircuitBreakerConfig(failureThreshold: 2, recoveryTimeoutSeconds: 0.3))
+        var breakers = CircuitBreakers(config: CircuitBreakerConfig(failureThreshold: 2, recoveryTimeoutSeconds: 2))
         let once = breakers.record("codex-cli", failed: true)
         #expect(!once && breakers.wait("codex-cli") == nil, "one failure does not open it")
         let twice = breakers.record("codex-cli", failed: true)
         #expect(twice, "the second in a row opens it")
         let wait = try #require(breakers.wait("codex-cli"))
-        #expect(wait > 0 && wait <= 0.3)
+        #expect(wait > 0 && wait <= 2)
         #expect(breakers.wait("claude-code") == nil, "other instruments are not affected")
         let open = breakers
         try await Poll.until(timeout: 10) { open.wait("codex-cli") == nil }

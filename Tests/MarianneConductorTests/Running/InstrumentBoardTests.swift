@@ -31,12 +31,12 @@ struct InstrumentBoardTests {
 
     @Test func aRateLimitEndsByItselfAndALaterDeadlineExtendsIt() async throws {
         let board = InstrumentBoard()
-        await board.limit("codex-cli", seconds: 0.3, jobID: "a", sheet: 1, reason: "429")
-        await board.limit("codex-cli", seconds: 0.1, jobID: "b", sheet: 1, reason: "429")
+        await board.limit("codex-cli", seconds: 3, jobID: "a", sheet: 1, reason: "429")
+        await board.limit("codex-cli", seconds: 1, jobID: "b", sheet: 1, reason: "429")
         #expect(await board.limitedUntil("codex-cli")?.jobID == "a", "an earlier deadline does not shorten the wait")
         let started = ContinuousClock.now
         await board.waitWhileLimited("codex-cli")
-        #expect(ContinuousClock.now - started >= .milliseconds(250))
+        #expect(ContinuousClock.now - started >= .milliseconds(2500))
         #expect(await board.limitedUntil("codex-cli") == nil)
         // A non-finite wait is no wait (and no trap); a huge one is capped.
         await board.limit("codex-cli", seconds: .nan, jobID: "c", sheet: 1, reason: "bad")

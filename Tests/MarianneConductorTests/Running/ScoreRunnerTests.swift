@@ -150,7 +150,7 @@ struct ScoreRunnerTests {
             sheet: {size: 1, total_items: 3}
             prompt: {template: "x"}
             backend: {type: command}
-            """, script: [:], duration: .milliseconds(300))
+            """, script: [:], duration: .seconds(3))
         defer { setup.dir.remove() }
         let run = Task { await setup.runner.run() }
         try await Poll.until(timeout: 60) { setup.attempt.calls[1] == 1 }
@@ -168,7 +168,7 @@ struct ScoreRunnerTests {
             sheet: {size: 1, total_items: 3}
             prompt: {template: "x"}
             backend: {type: command}
-            """, script: [:], duration: .milliseconds(200))
+            """, script: [:], duration: .seconds(3))
         defer { setup.dir.remove() }
         let run = Task { await setup.runner.run() }
         try await Poll.until(timeout: 60) { setup.attempt.calls[1] == 1 }
