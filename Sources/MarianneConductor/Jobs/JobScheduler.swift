@@ -96,22 +96,29 @@ public final class JobScheduler: JobEngine, Sendable {
     }
 
     private static func finished(_ id: String, outcome: RunOutcome, elapsed: Double?, store: JobStore, log: JobLog, waiters: JobWaiters) async {
-        // The last progress the runner reported is stored before the final status.
-        await log.flush()
-        if outcome != .interrupted {
-            // With the time it ran, for listings (the runner's checkpoint has it too).
-            _ = try? await store.transition(
-                id, from: [.pending, .running, .paused], to: outcome.status,
-                RowChanges(error: .some(outcome.error), currentSheet: .some(nil), crashCount: 0, runningSeconds: elapsed)
-            )
-        }
+        let line: (level: String, message: String)
         switch outcome {
-        case .completed: log.append(id, level: "INFO", message: "job completed")
-        case .failed(let reason): log.append(id, level: "ERROR", message: "job failed: \(reason)")
-        case .cancelled: log.append(id, level: "WARNING", message: "job cancelled")
-        case .stopped(let reason): log.append(id, level: "WARNING", message: "job stopped: \(reason)")
-        case .paused: log.append(id, level: "INFO", message: "job paused")
-        case .interrupted: log.append(id, level: "INFO", message: "job interrupted by conductor shutdown; it resumes when the conductor starts again")
+        case .completed: line = ("INFO", "job completed")
+        case .failed(let reason): line = ("ERROR", "job failed: \(reason)")
+        case .cancelled: line = ("WARNING", "job cancelled")
+        case .stopped(let reason): line = ("WARNING", "job stopped: \(reason)")
+        case .paused: line = ("INFO", "job paused")
+        case .interrupted: line = ("INFO", "job interrupted by conductor shutdown; it resumes when the conductor starts again")
+        }
+        if outcome == .interrupted {
+            await log.flush()
+            log.append(id, level: line.level, message: line.message)
+        } else {
+            // One transaction: the last progress the runner reported, then the final status with
+            // the time it ran (for listings; the runner's checkpoint has it too), then the line.
+            do {
+                try await store.transition(
+                    id, from: [.pending, .running, .paused], to: outcome.status,
+                    RowChanges(error: .some(outcome.error), currentSheet: .some(nil), crashCount: 0, runningSeconds: elapsed), log: log
+                ) { _ in [line] }
+            } catch {
+                log.append(id, level: line.level, message: line.message)
+            }
         }
         if outcome.status.isTerminal { log.hub.finish(id) }
         waiters.wake(id)

@@ -79,12 +79,10 @@ struct JobStarter: JobStarting {
 
     /// The row is still `pending`: mark it `running`. False when it moved on meanwhile.
     func markRunning(_ id: String) async throws -> Bool {
-        let moved = try await store.transition(
+        try await store.transition(
             id, from: [.pending], to: .running,
-            RowChanges(startedAtIfUnset: Date().timeIntervalSince1970, finishedAt: .some(nil), error: .some(nil), pid: .some(getpid()))
-        )
-        if moved { log.append(id, level: "INFO", message: "job started") }
-        return moved
+            RowChanges(startedAtIfUnset: Date().timeIntervalSince1970, finishedAt: .some(nil), error: .some(nil), pid: .some(getpid())), log: log
+        ) { moved in moved ? [(level: "INFO", message: "job started")] : [] }
     }
 
     private func moduleRunner(_ id: String, snapshot: String, checkpoint: JobCheckpoint, path: String) async throws -> JobRunner {

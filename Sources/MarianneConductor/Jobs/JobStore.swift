@@ -33,19 +33,27 @@ final class JobStore: Sendable {
 
     /// Inserts the job's row (and its queue options) and writes its first checkpoint, in one
     /// registry transaction: a checkpoint that cannot be written takes the row back with it,
-    /// and an id whose job has not ended is refused before anything is written.
-    func create(_ row: JobRow, checkpoint: JobCheckpoint, queue: JobQueueRow? = nil) async throws {
+    /// and an id whose job has not ended is refused before anything is written. With `log`,
+    /// the job's first `entries` start its fresh history in the same transaction.
+    func create(
+        _ row: JobRow, checkpoint: JobCheckpoint, queue: JobQueueRow? = nil, log: JobLog? = nil, entries: [(level: String, message: String)] = []
+    ) async throws {
         struct CheckpointFailure: Error { var error: any Error }
         let path = row.checkpointPath ?? CheckpointStore.path(workspace: row.workspace, jobID: row.id)
+        let change: @Sendable (Database) throws -> JobStatus? = { db in
+            if let refused = try Registry.insert(row, db) { return refused }
+            try queue?.save(db)
+            // Not fsynced: a kill of the conductor cannot lose it (the page cache survives),
+            // and a power loss before the first sheet ends loses nothing that has run.
+            do { try CheckpointStore.write(checkpoint, to: path, durable: false) } catch { throw CheckpointFailure(error: error) }
+            return nil
+        }
         let refused: JobStatus?
         do {
-            refused = try await registry.write { db in
-                if let refused = try Registry.insert(row, db) { return refused }
-                try queue?.save(db)
-                // Not fsynced: a kill of the conductor cannot lose it (the page cache survives),
-                // and a power loss before the first sheet ends loses nothing that has run.
-                do { try CheckpointStore.write(checkpoint, to: path, durable: false) } catch { throw CheckpointFailure(error: error) }
-                return nil
+            if let log {
+                refused = try await log.write(row.id, restart: true, change) { refused in refused == nil ? entries : [] }
+            } else {
+                refused = try await registry.write(change)
             }
         } catch let failure as CheckpointFailure {
             throw JobError.workspace("workspace \(row.workspace) cannot be written: \(failure.error)")
@@ -58,14 +66,35 @@ final class JobStore: Sendable {
     /// Moves a job to `status` if it is still in one of `from`; false when it has moved on.
     @discardableResult
     func transition(_ id: String, from: Set<JobStatus>, to status: JobStatus, _ changes: RowChanges = .none) async throws -> Bool {
-        var changes = changes
-        if status.isTerminal, changes.finishedAt == nil { changes.finishedAt = .some(Date().timeIntervalSince1970) }
-        if !status.isTerminal, changes.finishedAt == nil, status != .paused { changes.finishedAt = .some(nil) }
+        let changes = Self.finishing(changes, status)
         do {
             return try await registry.transition(id, from: from, to: status, changes)
         } catch {
             throw JobError.storage("the registry cannot be written: \(error)")
         }
+    }
+
+    /// The same transition in one registry transaction with the log: after the entries
+    /// waiting to be stored, and with the entries `entries` gives for whether it moved.
+    @discardableResult
+    func transition(
+        _ id: String, from: Set<JobStatus>, to status: JobStatus, _ changes: RowChanges = .none, log: JobLog,
+        entries: @escaping @Sendable (Bool) -> [(level: String, message: String)]
+    ) async throws -> Bool {
+        let changes = Self.finishing(changes, status)
+        do {
+            return try await log.write(id, { db in try Registry.transition(id, from: from, to: status, changes, db) }, then: entries)
+        } catch {
+            throw JobError.storage("the registry cannot be written: \(error)")
+        }
+    }
+
+    /// A terminal status sets the time the job finished (unless given); any other but paused clears it.
+    private static func finishing(_ changes: RowChanges, _ status: JobStatus) -> RowChanges {
+        var changes = changes
+        if status.isTerminal, changes.finishedAt == nil { changes.finishedAt = .some(Date().timeIntervalSince1970) }
+        if !status.isTerminal, changes.finishedAt == nil, status != .paused { changes.finishedAt = .some(nil) }
+        return changes
     }
 
     /// Where a job's checkpoint lives: derived from its workspace, never from the file.

@@ -137,15 +137,15 @@ struct JobSubmission: Sendable {
             createdAt: Date().timeIntervalSince1970, startedAt: nil, finishedAt: nil, error: nil, currentSheet: nil,
             completedSheets: job.startSheet - 1, totalSheets: job.sheets.count, seq: 0, configSnapshot: job.snapshot
         )
-        try await store.create(row, checkpoint: checkpoint, queue: admitted?.row)
+        // The job's first log entries start its history in the transaction that creates it.
+        var entries = warnings.map { (level: "WARNING", message: $0) }
+        entries.append((level: "INFO", message: job.queuedMessage))
+        if let admitted, !admitted.waitingFor.isEmpty {
+            entries.append((level: "INFO", message: "waiting for \(admitted.waitingFor.sorted().joined(separator: ", ")) to complete"))
+        }
+        try await store.create(row, checkpoint: checkpoint, queue: admitted?.row, log: log, entries: entries)
         if let admitted {
             queue.groups.register(job.id, group: admitted.row.groupName, after: admitted.waitingFor, notBefore: admitted.notBefore)
-        }
-        log.begin(job.id, lastSeq: 0)
-        for warning in warnings { log.append(job.id, level: "WARNING", message: warning) }
-        log.append(job.id, level: "INFO", message: job.queuedMessage)
-        if let admitted, !admitted.waitingFor.isEmpty {
-            log.append(job.id, level: "INFO", message: "waiting for \(admitted.waitingFor.sorted().joined(separator: ", ")) to complete")
         }
         let placed = await queue.enqueue(job.id, job: PreparedJob(row: row, checkpoint: checkpoint, loaded: job.loaded))
         return SubmitResult(

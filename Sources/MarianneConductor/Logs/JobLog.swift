@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import MarianneProtocol
 
@@ -51,26 +52,80 @@ final class JobLog: @unchecked Sendable {
     /// Appends an entry; it is stored soon after (`flush` waits for it).
     @discardableResult
     func append(_ jobID: String, level: String, message: String, progress: SheetProgress? = nil) -> LogEntry {
-        let upper = level.uppercased()
-        let (entry, startFlusher): (LogEntry, Bool) = lock.withLock {
-            let seq = (seqs[jobID] ?? 0) + 1
-            seqs[jobID] = seq
-            let entry = LogEntry(seq: seq, timestamp: Date(), level: upper, message: message)
-            pending.append(LogWrite(jobID: jobID, entry: entry, progress: progress))
-            // Published under the lock that numbered it: two threads appending at once (a
-            // sheet's stdout and stderr readers) must reach followers in number order, or a
-            // follower takes the later one for a gap and drops the earlier.
-            hub.publish(jobID, entry)
+        number(jobID, [(level, message)], progress: progress, pending: true)[0].entry
+    }
+
+    /// Numbers entries and hands them to followers, under the lock that numbers them: two
+    /// threads appending at once (a sheet's stdout and stderr readers) must reach followers
+    /// in number order, or a follower takes the later one for a gap and drops the earlier.
+    /// `pending`: queued for the next batch; else the caller stores them. Either way a batch
+    /// is queued on the write queue (if none is), so `flush` returns only after it.
+    private func number(
+        _ jobID: String, _ lines: [(level: String, message: String)], progress: SheetProgress? = nil, pending queue: Bool, restart: Bool = false
+    ) -> [LogWrite] {
+        let (written, startFlusher): ([LogWrite], Bool) = lock.withLock {
+            if restart { seqs[jobID] = 0 }
+            var written: [LogWrite] = []
+            for line in lines {
+                let seq = (seqs[jobID] ?? 0) + 1
+                seqs[jobID] = seq
+                let entry = LogEntry(seq: seq, timestamp: Date(), level: line.level.uppercased(), message: line.message)
+                written.append(LogWrite(jobID: jobID, entry: entry, progress: progress))
+                hub.publish(jobID, entry)
+            }
+            if queue { pending += written }
             let start = !flushing
             flushing = true
-            return (entry, start)
+            return (written, start)
         }
-        let severity = Logger.Level(jobLevel: upper)
-        if severity >= .warning {
-            logger.log(level: severity, "\(message)", metadata: ["job": "\(jobID)"])
+        for item in written {
+            let severity = Logger.Level(jobLevel: item.entry.level)
+            if severity >= .warning {
+                logger.log(level: severity, "\(item.entry.message)", metadata: ["job": "\(jobID)"])
+            }
         }
         if startFlusher { registry.onWriteQueue { self.drain() } }
-        return entry
+        return written
+    }
+
+    /// Makes a registry change in one transaction with the log: first the entries waiting to
+    /// be stored (what the change must come after, such as the progress a runner reported),
+    /// then the change, then the entries `then` gives for its result, numbered and stored with
+    /// it (`restart`: numbered from 1, for a new job's fresh history). One commit instead of
+    /// three. If the transaction fails, the waiting entries go back to wait for the next
+    /// batch (the new ones, already shown to followers, are counted lost).
+    func write<T: Sendable>(
+        _ jobID: String, restart: Bool = false, _ change: @escaping @Sendable (Database) throws -> T,
+        then entries: @escaping @Sendable (T) -> [(level: String, message: String)]
+    ) async throws -> T {
+        let keep = maxEntriesPerJob
+        return try await registry.write { db in
+            let waiting = self.take()
+            var written: [LogWrite] = []
+            do {
+                try Registry.write(waiting, keep: keep, db)
+                let value = try change(db)
+                let lines = entries(value)
+                if !lines.isEmpty {
+                    written = self.number(jobID, lines, pending: false, restart: restart)
+                    try Registry.write(written, keep: keep, db)
+                }
+                return value
+            } catch {
+                self.lock.withLock {
+                    self.pending = waiting + self.pending
+                    self.failedWrites += written.count
+                }
+                throw error
+            }
+        }
+    }
+
+    private func take() -> [LogWrite] {
+        lock.withLock {
+            defer { pending = [] }
+            return pending
+        }
     }
 
     /// Entries waiting to be stored past which `appendBounded` waits.
@@ -104,10 +159,7 @@ final class JobLog: @unchecked Sendable {
     /// never holds the queue); the batch that leaves nothing pending wakes those waiting in
     /// `flush`.
     private func drain() {
-        let batch: [LogWrite] = lock.withLock {
-            defer { pending = [] }
-            return pending
-        }
+        let batch = take()
         if !batch.isEmpty {
             do {
                 let keep = maxEntriesPerJob

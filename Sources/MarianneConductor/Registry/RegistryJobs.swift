@@ -48,6 +48,11 @@ extension Registry {
     /// Sets `status` (and `changes`) if the row's status is one of `from`; false when the
     /// row is gone or has moved on meanwhile.
     func transition(_ id: String, from: Set<JobStatus>, to status: JobStatus, _ changes: RowChanges = .none) async throws -> Bool {
+        try await write { db in try Self.transition(id, from: from, to: status, changes, db) }
+    }
+
+    /// The same guarded transition in `db`'s transaction.
+    static func transition(_ id: String, from: Set<JobStatus>, to status: JobStatus, _ changes: RowChanges, _ db: Database) throws -> Bool {
         var sets = ["status = ?"]
         var arguments: [(any DatabaseValueConvertible)?] = [status.rawValue]
         func set(_ assignment: String, _ value: (any DatabaseValueConvertible)??) {
@@ -69,11 +74,8 @@ extension Registry {
         arguments.append(id)
         arguments.append(contentsOf: allowed.map { $0 as (any DatabaseValueConvertible)? })
         let sql = "UPDATE jobs SET \(sets.joined(separator: ", ")) WHERE id = ? AND status IN (\(allowed.map { _ in "?" }.joined(separator: ",")))"
-        let statementArguments = StatementArguments(arguments)
-        return try await write { db in
-            try db.cachedStatement(sql: sql).execute(arguments: statementArguments)
-            return db.changesCount > 0
-        }
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
+        return db.changesCount > 0
     }
 
     /// Jobs whose status is one of `statuses`, oldest first.

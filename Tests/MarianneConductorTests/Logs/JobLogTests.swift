@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import MarianneCore
+import MarianneProtocol
 import MarianneTestSupport
 import Testing
 @testable import MarianneConductor
@@ -43,5 +45,79 @@ struct JobLogTests {
             #expect(try await registry.lastLogSeq("j") == round)
         }
         await log.flush()
+    }
+
+    func pendingRow(_ id: String) -> JobRow {
+        JobRow(
+            id: id, kind: "score", name: id, status: "pending", workspace: "/ws/\(id)", configPath: nil, checkpointPath: nil, pid: nil,
+            createdAt: 0, startedAt: nil, finishedAt: nil, error: nil, currentSheet: nil, completedSheets: 0, totalSheets: 1, seq: 0,
+            configSnapshot: "name: \(id)"
+        )
+    }
+
+    /// A change written with the log: the entries waiting first, then the change, then its own
+    /// entries, all stored when it returns and shown to followers in number order.
+    @Test func aChangeIsStoredWithTheEntriesBeforeAndAfterIt() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try Registry(path: dir.file("registry.sqlite"))
+        let log = JobLog(registry: registry, logger: Logger(label: "test"))
+        _ = try await registry.insert(pendingRow("k"))
+        log.begin("k", lastSeq: 0)
+        let stream = log.hub.follow("k", capacity: 10)
+        log.append("k", level: "INFO", message: "progress", progress: SheetProgress(currentSheet: 1, completedSheets: 1))
+        let moved = try await JobStore(registry: registry).transition("k", from: [.pending], to: .completed, log: log) { moved in
+            [(level: "INFO", message: moved ? "job completed" : "nothing")]
+        }
+        #expect(moved)
+        let stored = try await registry.logs("k", since: 0, minimumRank: 0, tail: nil)
+        #expect(stored.map(\.message) == ["progress", "job completed"])
+        #expect(try await registry.job("k")?.completedSheets == 1)
+        log.hub.finish("k")
+        var seen: [String] = []
+        for await entry in stream { seen.append(entry.message) }
+        #expect(seen == ["progress", "job completed"])
+    }
+
+    /// A change that fails gives the waiting entries back: the next batch stores them.
+    @Test func aFailedChangeLosesNoWaitingEntry() async throws {
+        struct Refused: Error {}
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try Registry(path: dir.file("registry.sqlite"))
+        let log = JobLog(registry: registry, logger: Logger(label: "test"))
+        _ = try await registry.insert(pendingRow("f"))
+        log.begin("f", lastSeq: 0)
+        for i in 1...3 { log.append("f", level: "INFO", message: "m\(i)") }
+        await #expect(throws: Refused.self) {
+            try await log.write("f", { _ in throw Refused() }, then: { (_: Void) in [(level: "INFO", message: "never")] })
+        }
+        await log.flush()
+        #expect(try await registry.logs("f", since: 0, minimumRank: 0, tail: nil).map(\.message) == ["m1", "m2", "m3"])
+    }
+
+    /// A submission refused for an active id leaves that job's numbering alone; an accepted
+    /// one starts its history at 1 in the transaction that creates it.
+    @Test func aNewJobsFirstEntriesStartItsHistoryAndARefusalChangesNothing() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try Registry(path: dir.file("registry.sqlite"))
+        let log = JobLog(registry: registry, logger: Logger(label: "test"))
+        let store = JobStore(registry: registry)
+        let workspace = dir.file("ws")
+        try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+        var row = pendingRow("n")
+        row.workspace = workspace
+        let checkpoint = JobCheckpoint(jobID: "n", name: "n", configHash: "", configSnapshot: "name: n", configPath: nil, workspace: workspace, totalSheets: 1, sheets: [SheetState(number: 1)])
+        try await store.create(row, checkpoint: checkpoint, log: log, entries: [(level: "INFO", message: "job queued (1 sheet)")])
+        log.append("n", level: "INFO", message: "second")
+        await #expect(throws: JobError.self) {
+            try await store.create(row, checkpoint: checkpoint, log: log, entries: [(level: "INFO", message: "job queued again")])
+        }
+        log.append("n", level: "INFO", message: "third")
+        await log.flush()
+        let stored = try await registry.logs("n", since: 0, minimumRank: 0, tail: nil)
+        #expect(stored.map(\.seq) == [1, 2, 3])
+        #expect(stored.map(\.message) == ["job queued (1 sheet)", "second", "third"])
     }
 }
