@@ -112,7 +112,7 @@ struct JobSubmission: Sendable {
                 if !existing.jobStatus.isTerminal { throw JobError.alreadyActive(job.id, existing.jobStatus) }
                 if job.replace == false { throw JobError.exists(job.id, existing.jobStatus) }
             }
-            // Queue options are checked before the workspace is touched.
+            // Without queue options the workspace is prepared here; with them, after their checks.
             if job.queue?.isEmpty ?? true { try WorkspacePreparation.prepareHere(job.workspace, jobID: job.id) }
             return (job, state.sharing)
         }

@@ -101,23 +101,37 @@ final class JobLog: @unchecked Sendable {
         let keep = maxEntriesPerJob
         return try await registry.write { db in
             let waiting = self.take()
-            var written: [LogWrite] = []
-            do {
-                try Registry.write(waiting, keep: keep, db)
-                let value = try change(db)
-                let lines = entries(value)
-                if !lines.isEmpty {
-                    written = self.number(jobID, lines, pending: false, restart: restart)
-                    try Registry.write(written, keep: keep, db)
-                }
-                return value
-            } catch {
+            let undo = Undo()
+            // A rollback (the change threw, or the commit failed) gives the waiting entries back,
+            // counts the new ones lost, and puts back the numbering a restart replaced.
+            db.afterNextTransaction(onCommit: { _ in }, onRollback: { _ in
+                let (written, restarted, previous) = undo.state
                 self.lock.withLock {
                     self.pending = waiting + self.pending
                     self.failedWrites += written.count
+                    if restarted { self.seqs[jobID] = previous }
                 }
-                throw error
+            })
+            try Registry.write(waiting, keep: keep, db)
+            let value = try change(db)
+            let lines = entries(value)
+            if !lines.isEmpty {
+                let previous = restart ? self.lock.withLock { self.seqs[jobID] } : nil
+                let written = self.number(jobID, lines, pending: false, restart: restart)
+                undo.state = (written, restart, previous)
+                try Registry.write(written, keep: keep, db)
             }
+            return value
+        }
+    }
+
+    /// What a rolled-back `write` must undo.
+    private final class Undo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: ([LogWrite], Bool, Int?) = ([], false, nil)
+        var state: ([LogWrite], Bool, Int?) {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
         }
     }
 

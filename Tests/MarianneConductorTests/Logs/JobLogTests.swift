@@ -120,4 +120,25 @@ struct JobLogTests {
         #expect(stored.map(\.seq) == [1, 2, 3])
         #expect(stored.map(\.message) == ["job queued (1 sheet)", "second", "third"])
     }
+
+    /// A new job's creation that rolls back after its first entries were numbered leaves the
+    /// numbering of the job of that id as it was: its next entry follows its stored log.
+    @Test func aRolledBackRestartKeepsTheOldNumbering() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try Registry(path: dir.file("registry.sqlite"))
+        let log = JobLog(registry: registry, logger: Logger(label: "test"))
+        _ = try await registry.insert(pendingRow("r"))
+        log.begin("r", lastSeq: 0)
+        for i in 1...5 { log.append("r", level: "INFO", message: "old \(i)") }
+        await log.flush()
+        // The change succeeds, then storing its entries fails (the table is gone, inside the
+        // transaction): everything rolls back.
+        await #expect(throws: (any Error).self) {
+            try await log.write("r", restart: true, { db in try db.execute(sql: "DROP TABLE job_logs") }, then: { _ in [(level: "INFO", message: "new 1")] })
+        }
+        log.append("r", level: "INFO", message: "old 6")
+        await log.flush()
+        #expect(try await registry.lastLogSeq("r") == 6)
+    }
 }
