@@ -11,12 +11,12 @@ struct RESTTests {
         let gateway = try await Gateway.start()
         defer { gateway.shutdown() }
 
-        let reply = try await gateway.request("POST", "/api/jobs?id=web1", body: Gateway.slowScore(name: "web", sheets: 12, pause: 0.5))
+        let reply = try await gateway.request("POST", "/api/jobs?id=web1", body: Gateway.slowScore(name: "web", sheets: 60, pause: 0.5))
         #expect(reply.status == 201, "\(reply.text)")
         #expect(reply.header("Location") == "/api/jobs/web1")
         let submitted = try reply.json()
         #expect(submitted["job_id"]?.stringValue == "web1")
-        #expect(submitted["total_sheets"]?.intValue == 12)
+        #expect(submitted["total_sheets"]?.intValue == 60)
         // Relative workspaces of scores posted over HTTP land under MZT_HOME/workspaces.
         #expect(submitted["workspace"]?.stringValue == gateway.conductor.home + "/workspaces/web-ws")
 
