@@ -76,7 +76,7 @@ public final class DaemonClient: Sendable {
         } catch {
             defer { connection.close() }
             if let refusal = try? connection.readLine(deadline: Date().addingTimeInterval(0.5)),
-               let probe = try? JSONDecoder.wire.decode(Probe.self, from: Data(refusal)), let rpc = probe.error {
+               let probe = try? ResponseDecoder.decode(Probe.self, from: refusal), let rpc = probe.error {
                 throw ClientError.rpc(rpc)
             }
             let retry = try SocketConnection.connect(path: socketPath, timeout: connectTimeout)
@@ -112,7 +112,7 @@ public final class DaemonClient: Sendable {
         while true {
             let line = try connection.readLine(deadline: deadline)
             if let result: R = try answer(line, method: method) { return result }
-            let note = try JSONDecoder.wire.decode(NotificationLine<N>.self, from: Data(line))
+            let note = try ResponseDecoder.decode(NotificationLine<N>.self, from: line)
             try await onNotification(note.params)
         }
     }
@@ -121,12 +121,11 @@ public final class DaemonClient: Sendable {
     /// The line is decoded once as an answer; only a line that is not one is looked at again,
     /// to say what it is.
     private func answer<R: Codable & Sendable>(_ line: [UInt8], method: String) throws -> R? {
-        let data = Data(line)
         let reply: Reply<R>
         do {
-            reply = try JSONDecoder.wire.decode(Reply<R>.self, from: data)
+            reply = try ResponseDecoder.decode(Reply<R>.self, from: line)
         } catch {
-            guard let probe = try? JSONDecoder.wire.decode(Probe.self, from: data) else {
+            guard let probe = try? ResponseDecoder.decode(Probe.self, from: line) else {
                 throw ClientError.protocolViolation("not JSON: \(String(decoding: line.prefix(200), as: UTF8.self))")
             }
             if probe.id == nil, probe.method != nil { return nil }

@@ -1,0 +1,101 @@
+import Foundation
+import MarianneProtocol
+import Testing
+
+/// The client's answer decoder reads what Foundation's wire decoder reads, the same way.
+struct ResponseDecoderTests {
+    /// `line` decoded both ways gives the same value (compared by its encoding), or both fail.
+    func same<T: Codable>(_ type: T.Type, _ line: String) throws {
+        let ours = Result { try ResponseDecoder.decode(T.self, from: Array(line.utf8)) }
+        let theirs = Result { try JSONDecoder.wire.decode(T.self, from: Data(line.utf8)) }
+        switch (ours, theirs) {
+        case (.success(let mine), .success(let foundation)):
+            #expect(try JSONEncoder.wire.encode(mine) == JSONEncoder.wire.encode(foundation), "\(line)")
+        case (.failure, .failure): break
+        default: Issue.record("one decoder failed and the other did not: \(line): \(ours) vs \(theirs)")
+        }
+    }
+
+    /// Answers a conductor gave (jobs completed and failed, a refusal, logs, a score's text).
+    @Test func conductorAnswersDecodeAsFoundationDecodesThem() throws {
+        try same(RPCResponse<HealthResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"pid":12400,"protocol_version":1,"status":"ok","uptime_seconds":2138.8971539735794,"version":"0.1.0"}}"##)
+        try same(RPCResponse<ConductorStatusResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"home":"/tmp/h1","jobs_by_status":{"completed":1,"failed":1},"max_concurrent_jobs":4,"modules":[],"pid":12400,"recovered_jobs":0,"rss_bytes":36392960,"running_jobs":[],"slurm":{"cluster_answers":false,"followed_jobs":0,"message":"sbatch is not on the conductor's PATH: sheets with executor slurm fail at submission (install Slurm's client commands, or use executor: local)"},"uptime":"35m 39s","uptime_seconds":2138.8981697559357,"version":"0.1.0"}}"##)
+        try same(RPCResponse<ListResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"jobs":[{"checkpoint_path":"/tmp/sc/ws-one/.marianne/checkpoint-one.json","completed_sheets":1,"config_path":"/tmp/sc/one.yaml","created_at":"2026-12-02T19:43:40.449Z","finished_at":"2026-12-02T19:43:40.474Z","job_id":"one","kind":"score","name":"one","running_seconds":0.024493778,"started_at":"2026-12-02T19:43:40.450Z","status":"completed","total_sheets":1,"workspace":"/tmp/sc/ws-one"},{"checkpoint_path":"/tmp/sc/ws-three/.marianne/checkpoint-three.json","completed_sheets":2,"config_path":"/tmp/sc/three.yaml","created_at":"2026-12-02T19:43:40.414Z","error":"sheet 3 failed: exit code 1","finished_at":"2026-12-02T19:43:40.439Z","job_id":"three","kind":"score","name":"three","running_seconds":0.021092899,"started_at":"2026-12-02T19:43:40.418Z","status":"failed","total_sheets":3,"workspace":"/tmp/sc/ws-three"}]}}"##)
+        try same(RPCResponse<JobStatusResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"elapsed_seconds":0.020610773,"job":{"checkpoint_path":"/tmp/sc/ws-three/.marianne/checkpoint-three.json","completed_sheets":2,"config_path":"/tmp/sc/three.yaml","created_at":"2026-12-02T19:43:40.414Z","error":"sheet 3 failed: exit code 1","finished_at":"2026-12-02T19:43:40.439Z","job_id":"three","kind":"score","name":"three","running_seconds":0.021092899,"started_at":"2026-12-02T19:43:40.418Z","status":"failed","total_sheets":3,"workspace":"/tmp/sc/ws-three"},"sheets":[{"attempts":1,"attempts_log":[{"attempt":1,"cost_usd":0,"duration_seconds":0.009115842,"input_tokens":0,"instrument":"cli","outcome":"completed","output_tokens":0}],"dependencies":[],"exit_code":0,"finished_at":"2026-12-02T19:43:40.428Z","instrument":"cli","number":1,"output":"sheet 1 é \"q\"\n","started_at":"2026-12-02T19:43:40.418Z","status":"completed"},{"attempts":1,"attempts_log":[{"attempt":1,"cost_usd":0,"duration_seconds":0.002067946,"input_tokens":0,"instrument":"cli","outcome":"completed","output_tokens":0}],"dependencies":[1],"exit_code":0,"finished_at":"2026-12-02T19:43:40.433Z","instrument":"cli","number":2,"output":"sheet 2 é \"q\"\n","started_at":"2026-12-02T19:43:40.430Z","status":"completed"},{"attempts":1,"attempts_log":[{"attempt":1,"cost_usd":0,"duration_seconds":0.002481648,"input_tokens":0,"instrument":"cli","outcome":"failed","output_tokens":0}],"dependencies":[2],"error":"exit code 1","exit_code":1,"finished_at":"2026-12-02T19:43:40.437Z","instrument":"cli","number":3,"output":"sheet 3 é \"q\"\n","started_at":"2026-12-02T19:43:40.434Z","status":"failed"}]}}"##)
+        try same(RPCResponse<JobStatusResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"elapsed_seconds":0.023409319,"job":{"checkpoint_path":"/tmp/sc/ws-one/.marianne/checkpoint-one.json","completed_sheets":1,"config_path":"/tmp/sc/one.yaml","created_at":"2026-12-02T19:43:40.449Z","finished_at":"2026-12-02T19:43:40.474Z","job_id":"one","kind":"score","name":"one","running_seconds":0.024493778,"started_at":"2026-12-02T19:43:40.450Z","status":"completed","total_sheets":1,"workspace":"/tmp/sc/ws-one"},"sheets":[{"attempts":1,"attempts_log":[{"attempt":1,"cost_usd":0,"duration_seconds":0.02056362,"input_tokens":0,"instrument":"cli","outcome":"completed","output_tokens":0}],"dependencies":[],"exit_code":0,"finished_at":"2026-12-02T19:43:40.473Z","instrument":"cli","number":1,"started_at":"2026-12-02T19:43:40.451Z","status":"completed"}]}}"##)
+        try same(RPCResponse<JobStatusResult>.self, ##"{"error":{"code":-32000,"message":"no job \"nosuch\"; see `mzt list --all` for the known jobs"},"id":1,"jsonrpc":"2.0"}"##)
+        try same(RPCResponse<LogsResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"entries":[{"level":"INFO","message":"job queued (3 sheets)","seq":1,"timestamp":"2026-12-02T19:43:40.416Z"},{"level":"INFO","message":"job started","seq":2,"timestamp":"2026-12-02T19:43:40.418Z"},{"level":"INFO","message":"sheet 1 started (attempt 1)","seq":3,"timestamp":"2026-12-02T19:43:40.419Z"},{"level":"INFO","message":"sheet 1 completed (attempt 1, exit code 0)","seq":4,"timestamp":"2026-12-02T19:43:40.431Z"},{"level":"INFO","message":"sheet 2 started (attempt 1)","seq":5,"timestamp":"2026-12-02T19:43:40.431Z"},{"level":"INFO","message":"sheet 2 completed (attempt 1, exit code 0)","seq":6,"timestamp":"2026-12-02T19:43:40.434Z"},{"level":"INFO","message":"sheet 3 started (attempt 1)","seq":7,"timestamp":"2026-12-02T19:43:40.434Z"},{"level":"WARNING","message":"sheet 3 attempt 1 failed: exit code 1","seq":8,"timestamp":"2026-12-02T19:43:40.437Z"},{"level":"ERROR","message":"sheet 3 failed after 1 attempt(s): exit code 1","seq":9,"timestamp":"2026-12-02T19:43:40.438Z"},{"level":"ERROR","message":"job failed: sheet 3 failed: exit code 1","seq":10,"timestamp":"2026-12-02T19:43:40.439Z"}],"error":"sheet 3 failed: exit code 1","job_id":"three","last_seq":10,"status":"failed"}}"##)
+        try same(RPCResponse<ResultsResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"job_id":"three","results":[]}}"##)
+        try same(RPCResponse<JobConfigResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"config":"name: three\nworkspace: /tmp/sc/ws-three\nsheet:\n  size: 1\n  total_items: 3\nbackend:\n  type: command\nprompt:\n  template: \"echo \\\"sheet {{ sheet_num }} é \\\\\\\"q\\\\\\\"\\\"; test {{ sheet_num }} -ne 3\"\nretry:\n  max_retries: 0\n","config_path":"/tmp/sc/three.yaml","job_id":"three","kind":"score","status":"failed"}}"##)
+        try same(RPCResponse<GroupListResult>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"groups":[{"name":"default","parallel":4,"pending":0,"running":0}]}}"##)
+        try same(RPCResponse<ProcessHealth>.self, ##"{"id":1,"jsonrpc":"2.0","result":{"is_alive":false,"is_zombie":false,"process_exists":false}}"##)
+    }
+
+    @Test func stringsWithEveryEscape() throws {
+        let line = #"["a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00", "plain é 😀", ""]"#
+        let decoded = try ResponseDecoder.decode([String].self, from: Array(line.utf8))
+        #expect(decoded == ["a\"b\\c/d\u{8}\u{c}\n\r\té😀", "plain é 😀", ""])
+        #expect(decoded == (try JSONDecoder.wire.decode([String].self, from: Data(line.utf8))))
+    }
+
+    @Test func numbersAsFoundationReadsThem() throws {
+        for text in ["0", "-0", "7", "1e2", "1E+2", "3.0", "3.5", "-1.5e-3", "0.1", "1e400", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "255", "256", "-1"] {
+            try same(Int.self, text)
+            try same(Int64.self, text)
+            try same(UInt8.self, text)
+            try same(Double.self, text)
+            try same(Float.self, text)
+            try same(Bool.self, text)
+            try same(String.self, text)
+        }
+        try same(Double.self, "true")
+        try same(Int.self, #""7""#)
+    }
+
+    /// Keys present, missing and null; large objects; dates; free-form values.
+    @Test func optionalsObjectsDatesAndFreeFormValues() throws {
+        struct Shape: Codable, Sendable {
+            var name: String
+            var count: Int?
+            var ratio: Double?
+            var at: Date?
+            var tags: [String: Int]
+            var extra: JSONValue?
+            var nested: [[Bool]]
+        }
+        try same(Shape.self, #"{"name":"x","tags":{},"nested":[]}"#)
+        try same(Shape.self, #"{"name":"x","count":null,"ratio":null,"at":null,"tags":{"a":1},"extra":null,"nested":[[true],[]]}"#)
+        try same(Shape.self, #"{"name":"x","count":3,"ratio":0.5,"at":"2026-12-02T19:43:40.449Z","tags":{"b":2,"a":1},"extra":{"k":[1,2.5,"s",null,false,{}]},"nested":[[false]]}"#)
+        try same(Shape.self, #"{"name":"x","count":3,"at":"2026-12-02T19:43:40Z","tags":{},"nested":[]}"#)
+        try same(Shape.self, #"{"name":"x","at":"yesterday","tags":{},"nested":[]}"#)
+        try same(Shape.self, #"{"count":3,"tags":{},"nested":[]}"#)
+        try same(Shape.self, #"{"name":null,"tags":{},"nested":[]}"#)
+        try same(Shape.self, #"{"name":1,"tags":{},"nested":[]}"#)
+        try same(Shape.self, #"{"name":"x","tags":[],"nested":[]}"#)
+        let many = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        try same([String: Int].self, "{\(many)}")
+        let decoded = try ResponseDecoder.decode([String: Int].self, from: Array("{\(many)}".utf8))
+        #expect(decoded.count == 40 && decoded["k39"] == 39)
+    }
+
+    /// Not JSON, or JSON Foundation refuses: refused, with nothing decoded.
+    @Test func malformedLinesAreRefused() throws {
+        let bad = [
+            "", " ", "{", "[,]", "{,}", "[1,,]", "{\"a\" 1}", "[01]", "[1.]", "[-]", "[.5]", "[1e]", "\"open", "\"tab\there\"", "[\"\\x\"]",
+            "[\"\\ud83d\"]", "[\"\\ude00\"]", "[\"\\u12\"]", "[1] 2", "nul", "tru", "[true false]", "{1:2}",
+        ]
+        for line in bad {
+            #expect(throws: DecodingError.self, "\(line)") { try ResponseDecoder.decode(JSONValue.self, from: Array(line.utf8)) }
+            #expect(throws: (any Error).self, "\(line)") { try JSONDecoder.wire.decode(JSONValue.self, from: Data(line.utf8)) }
+        }
+        #expect(throws: DecodingError.self) { try ResponseDecoder.decode(String.self, from: [0x22, 0xFF, 0xFE, 0x22]) }
+        // Foundation takes a comma before a closing bracket or brace; so does this decoder.
+        try same(JSONValue.self, "[1,]")
+        try same(JSONValue.self, #"{"a":1,}"#)
+        #expect(try ResponseDecoder.decode([Int].self, from: Array("[1, ]".utf8)) == [1])
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: DecodingError.self) { try ResponseDecoder.decode(JSONValue.self, from: Array(deep.utf8)) }
+        let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: Never.self) { try ResponseDecoder.decode(JSONValue.self, from: Array(fine.utf8)) }
+    }
+}
