@@ -33,17 +33,17 @@ public struct MZT: AsyncParsableCommand {
     public init() {}
 }
 
-/// `mzt`'s entry. An unknown command is named as such (exit 64), with the closest known
-/// one. The quick commands run on the main thread before any concurrency starts (no pool
-/// thread is created for them); everything else goes through the argument parser, on the
-/// concurrency pool.
+/// `mzt`'s entry. The quick commands run first, on the main thread before any concurrency
+/// starts (no pool thread is created for them, and the parser's model of the commands is
+/// never built). Otherwise an unknown command is named as such (exit 64), with the closest
+/// known one, and everything else goes through the argument parser, on the concurrency pool.
 public func mainMZT() -> Never {
     let arguments = Array(CommandLine.arguments.dropFirst())
+    QuickCommands.run(arguments)
     if let problem = CommandNames.problem(arguments) {
         Problem.error(problem)
         exit(ExitCodes.usage)
     }
-    QuickCommands.run(arguments)
     Task {
         let command: AsyncParsableCommand.Type = MZT.self
         await command.main()

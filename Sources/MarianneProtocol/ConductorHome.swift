@@ -18,8 +18,9 @@ public struct ConductorHome: Sendable, Equatable {
         return ConductorHome(root: (home as NSString).appendingPathComponent(".marianne"))
     }
 
+    /// An absolute path is normalized without asking for the working directory.
     static func absolute(_ path: String) -> String {
-        path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
+        path.utf8.first == UInt8(ascii: "/") ? path.lexicallyNormalized : path.absolutePath(relativeTo: FileManager.default.currentDirectoryPath)
     }
 
     /// The pid of the conductor holding this home's pid-file lock, if one runs.
@@ -57,8 +58,8 @@ public struct ConductorHome: Sendable, Equatable {
 extension String {
     /// This path made absolute against `base` (with `~` expanded), then lexically normalized.
     public func absolutePath(relativeTo base: String) -> String {
-        let expanded = (self as NSString).expandingTildeInPath
-        return (expanded.hasPrefix("/") ? expanded : (base as NSString).appendingPathComponent(expanded)).lexicallyNormalized
+        let expanded = utf8.first == UInt8(ascii: "~") ? (self as NSString).expandingTildeInPath : self
+        return (expanded.utf8.first == UInt8(ascii: "/") ? expanded : base + "/" + expanded).lexicallyNormalized
     }
 
     /// The path without its last component, as `NSString.deletingLastPathComponent` gives it
@@ -75,15 +76,25 @@ extension String {
     /// The absolute path with `.`, `..` and repeated slashes removed, without resolving
     /// symlinks (so a symlink can still be seen, and refused, where it matters).
     public var lexicallyNormalized: String {
-        var parts: [Substring] = []
-        for part in split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." {
-                if !parts.isEmpty { parts.removeLast() }
-                continue
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let bytes = Array(utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 1)
+        var at = 0
+        while at < bytes.count {
+            while at < bytes.count, bytes[at] == slash { at += 1 }
+            let start = at
+            while at < bytes.count, bytes[at] != slash { at += 1 }
+            switch at - start {
+            case 0: continue
+            case 1 where bytes[start] == dot: continue
+            case 2 where bytes[start] == dot && bytes[start + 1] == dot:
+                out.removeSubrange((out.lastIndex(of: slash) ?? 0)...)
+            default:
+                out.append(slash)
+                out.append(contentsOf: bytes[start..<at])
             }
-            parts.append(part)
         }
-        return "/" + parts.joined(separator: "/")
+        return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
     }
 }
