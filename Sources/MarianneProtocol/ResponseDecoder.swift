@@ -408,21 +408,41 @@ private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try ResponseDecoder.decodeValue(T.self, from: node(key), path: path(key))
     }
 
-    // Missing and null both read as nil, without the standard library's generic defaults.
+    // Missing and null both read as nil, without the standard library's generic defaults
+    // (nor `Optional.map`, whose unspecialized call instantiates metadata at run time).
     func present(_ key: Key) -> ResponseDecoder.Node? {
         guard let node = members.value(for: key.stringValue) else { return nil }
         if case .null = node { return nil }
         return node
     }
 
-    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key).map { try ResponseDecoder.bool($0, path: path(key)) } }
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key).map { try ResponseDecoder.string($0, path: path(key)) } }
-    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key).map { try ResponseDecoder.floating($0, path: path(key)) } }
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key).map { try ResponseDecoder.integer($0, path: path(key)) } }
-    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key).map { try ResponseDecoder.integer($0, path: path(key)) } }
-    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key).map { try ResponseDecoder.integer($0, path: path(key)) } }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        guard let node = present(key) else { return nil }
+        return try ResponseDecoder.bool(node, path: path(key))
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        guard let node = present(key) else { return nil }
+        return try ResponseDecoder.string(node, path: path(key))
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        guard let node = present(key) else { return nil }
+        return try ResponseDecoder.floating(node, path: path(key))
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        guard let node = present(key) else { return nil }
+        return try ResponseDecoder.integer(node, path: path(key))
+    }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? {
+        guard let node = present(key) else { return nil }
+        return try ResponseDecoder.integer(node, path: path(key))
+    }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        guard let node = present(key) else { return nil }
+        return try ResponseDecoder.integer(node, path: path(key))
+    }
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        try present(key).map { try ResponseDecoder.decodeValue(T.self, from: $0, path: path(key)) }
+        guard let node = present(key) else { return nil }
+        return try ResponseDecoder.decodeValue(T.self, from: node, path: path(key))
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {

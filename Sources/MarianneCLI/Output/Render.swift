@@ -28,14 +28,22 @@ enum Render {
                 }
             }
         }
-        func line(_ cells: [String], styled: Bool) -> String {
-            cells.enumerated().map { i, cell in
+        func line(_ cells: [String], styled: Bool, into text: inout String) {
+            for (i, cell) in cells.enumerated() {
                 let shown = styled ? style?(i, cell) ?? cell : cell
                 // Columns are as wide as their widest cell in characters; the last is not filled.
-                return i == cells.count - 1 ? shown : pad(shown, by: widths[i] - cell.count)
-            }.joined(separator: "  ")
+                text += i == cells.count - 1 ? shown : pad(shown, by: widths[i] - cell.count) + "  "
+            }
         }
-        return ([line(header, styled: false)] + rows.map { line($0, styled: true) }).joined(separator: "\n")
+        // Written piece by piece: the standard library's `joined` on `[String]` is not
+        // specialized, and its first call resolves its generic witnesses at run time.
+        var text = ""
+        line(header, styled: false, into: &text)
+        for row in rows {
+            text += "\n"
+            line(row, styled: true, into: &text)
+        }
+        return text
     }
 
     /// `text` and `count` spaces after it (none for a count below 1).
