@@ -52,20 +52,30 @@ enum CLI {
     final class Background: @unchecked Sendable {
         let process = Process()
         let output: String
+        let errorOutput: String
 
         init(_ fx: JobFixture, _ arguments: [String], environment: [String: String] = [:]) throws {
-            output = fx.dir.file("out-\(UUID().uuidString.prefix(8)).txt")
+            let name = UUID().uuidString.prefix(8)
+            output = fx.dir.file("out-\(name).txt")
+            errorOutput = fx.dir.file("err-\(name).txt")
             FileManager.default.createFile(atPath: output, contents: nil)
+            FileManager.default.createFile(atPath: errorOutput, contents: nil)
             process.executableURL = URL(fileURLWithPath: TestConductor.binary)
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.merging(environment.merging(["MZT_HOME": fx.conductor.home]) { $1 }) { $1 }
             process.standardOutput = FileHandle(forWritingAtPath: output)
-            process.standardError = FileHandle.nullDevice
+            process.standardError = FileHandle(forWritingAtPath: errorOutput)
             process.standardInput = FileHandle.nullDevice
             try process.run()
         }
 
         var text: String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+        /// What it wrote to standard error so far.
+        var errors: String { (try? String(contentsOfFile: errorOutput, encoding: .utf8)) ?? "" }
+        /// Both outputs and whether it still runs, for a failure's message.
+        var described: String {
+            "running: \(process.isRunning), stdout: \(text.debugDescription), stderr: \(errors.debugDescription)"
+        }
 
         /// Waits for the process to exit (polling, with a deadline) and returns its status.
         func exitCode(timeout: Double = 60) async throws -> Int32 {

@@ -64,7 +64,12 @@ struct CLIWaitingTests {
         #expect(try await fx.mzt("submit", try gated(fx, "sw")).exitCode == 0)
         try await fx.waitForStatus("sw") { $0.job.status == .running }
         let watch = try CLI.Background(fx, ["status", "sw", "--watch"])
-        try await Poll.until(timeout: 20) { watch.text.contains("sw  running") }
+        do {
+            try await Poll.until(timeout: 20) { watch.text.contains("sw  running") }
+        } catch {
+            Issue.record("no running snapshot: \(watch.described)")
+            throw error
+        }
         FileManager.default.createFile(atPath: fx.workspace("sw-ws") + "/go", contents: nil)
         #expect(try await watch.exitCode() == 0)
         let text = watch.text
