@@ -15,7 +15,8 @@ let staticRelease = ProcessInfo.processInfo.environment["MZT_STATIC_RELEASE"] ==
 /// It also keeps the executables' own symbols out of the dynamic symbol table (the driver
 /// exports them all): at every start the runtime's `dladdr` scans that table linearly, and
 /// the loader searches it for each symbol libc resolves, about a fifth of a short command's
-/// CPU with 8,700 exported symbols. Crash backtraces read the full symbol table instead.
+/// CPU with 8,700 exported symbols. The full symbol table and debug information stay in the
+/// file for debuggers and symbolication.
 let staticCxxFlags: [LinkerSetting] =
     staticRelease
     ? [
