@@ -5,7 +5,9 @@ import NIOCore
 /// it each request woke a thread of the concurrency pool to run the handler, and the event
 /// loop's thread again to write the answer. Handlers never block (their blocking work is on
 /// `OffPool` and the registry's queue), so the loop keeps serving other connections while
-/// one awaits.
+/// one awaits. The child tasks a handler starts (`async let`, task groups) run here too;
+/// unstructured tasks, such as the runners a submission starts, do not inherit it and run
+/// on the concurrency pool.
 final class EventLoopExecutor: TaskExecutor, @unchecked Sendable {
     let loop: any EventLoop
 
