@@ -99,7 +99,7 @@ final class ConductorServer: @unchecked Sendable {
         let channel = connection.channel
         connections.insert(channel)
         defer { connections.remove(channel) }
-        let work = Task(executorPreference: EventLoopExecutor(loop: channel.eventLoop)) {
+        let work = Task {
             do {
                 try await connection.executeThenClose { inbound, outbound in
                     let writer = ChannelLineWriter(outbound: outbound)
