@@ -11,6 +11,11 @@ import MarianneProtocol
 /// each change is a record appended to its journal (`CheckpointJournal`), and the file is
 /// rewritten whole (compacted) once the journal has grown as large as the file, and when
 /// the run ends. So a sheet costs the same in a 1000-sheet score as in a 10-sheet one.
+///
+/// A whole write queued by `enqueue` that has not started when the next whole write is
+/// queued is moot, and skipped: the next one holds everything it held (for a fast sheet,
+/// the attempt's start is written with its end). A durable one is skipped only for a
+/// durable one; a journal record is never skipped (the records after it build on it).
 final class CheckpointWriter: @unchecked Sendable {
     let path: String
     /// The job's workspace (the checkpoint's folder is `<workspace>/.marianne`).
@@ -25,6 +30,8 @@ final class CheckpointWriter: @unchecked Sendable {
     private var base: String?
     private var baseBytes = 0
     private var journalBytes = 0
+    /// The last whole write queued by `enqueue` and not yet performed.
+    private var skippable: Ticket?
     // On `queue`: the open journal, whether its name is on disk, whether one may exist.
     private var journalFD: Int32 = -1
     private var journalNameSynced = false
@@ -37,13 +44,31 @@ final class CheckpointWriter: @unchecked Sendable {
     private enum Write {
         case whole(Data)
         case record([UInt8])
+
+        var isWhole: Bool {
+            if case .whole = self { return true }
+            return false
+        }
     }
 
-    init(path: String) {
+    /// A queued whole write that a later one can make moot (read and set under `lock`).
+    private final class Ticket: @unchecked Sendable {
+        let durable: Bool
+        var moot = false
+
+        init(durable: Bool) { self.durable = durable }
+    }
+
+    /// How many queued writes were skipped as moot (for tests and figures).
+    var skippedWrites: Int { lock.withLock { _skipped } }
+    private var _skipped = 0
+
+    /// `queue`: the serial queue the writes run on (a new one unless a test gives its own).
+    init(path: String, queue: DispatchQueue? = nil) {
         self.path = path
         self.workspace = path.parentPath.parentPath
         self.journalPath = CheckpointJournal.path(checkpoint: path)
-        self.queue = DispatchQueue(label: "marianne.checkpoint", qos: .utility)
+        self.queue = queue ?? DispatchQueue(label: "marianne.checkpoint", qos: .utility)
     }
 
     deinit {
@@ -55,15 +80,25 @@ final class CheckpointWriter: @unchecked Sendable {
 
     /// Queues a write and returns at once (for state only useful while the machine stays up).
     func enqueue(_ checkpoint: JobCheckpoint, durable: Bool) {
-        guard let write = encode(checkpoint) else { return }
-        queue.async { self.perform(write, durable: durable).map { _ = close($0) } }
+        guard let (write, ticket) = encode(checkpoint, durable: durable, skippable: true) else { return }
+        queue.async {
+            if let ticket {
+                let moot: Bool = self.lock.withLock {
+                    if self.skippable === ticket { self.skippable = nil }
+                    if ticket.moot { self._skipped += 1 }
+                    return ticket.moot
+                }
+                if moot { return }
+            }
+            self.perform(write, durable: durable).map { _ = close($0) }
+        }
     }
 
     /// Writes and waits until the checkpoint (and every one queued before it) is on disk.
     /// Returns the failure, if this or an earlier write failed.
     @discardableResult
     func write(_ checkpoint: JobCheckpoint, durable: Bool = true) async -> String? {
-        guard let write = encode(checkpoint) else { return failure }
+        guard let (write, _) = encode(checkpoint, durable: durable, skippable: false) else { return failure }
         await withCheckedContinuation { continuation in
             queue.async {
                 let replaced = self.perform(write, durable: durable)
@@ -75,20 +110,28 @@ final class CheckpointWriter: @unchecked Sendable {
         return failure
     }
 
-    private func encode(_ checkpoint: JobCheckpoint) -> Write? {
+    /// Encodes `checkpoint` and marks the write queued before it moot when both are whole
+    /// (and it was not durable, or this one is); with `skippable`, returns the ticket by which
+    /// a later write can do the same to this one.
+    private func encode(_ checkpoint: JobCheckpoint, durable: Bool, skippable canSkip: Bool) -> (Write, Ticket?)? {
         do {
             return try lock.withLock {
+                let write: Write
                 if let base, checkpoint.status == .running, baseBytes >= Self.journalFrom, journalBytes < baseBytes,
                     let record = try encoder.record(checkpoint, base: base)
                 {
                     journalBytes += record.count
-                    return .record(record)
+                    write = .record(record)
+                } else {
+                    var whole = checkpoint
+                    whole.journalBase = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+                    let data = try encoder.encode(whole)
+                    (base, baseBytes, journalBytes) = (whole.journalBase, data.count, 0)
+                    write = .whole(data)
                 }
-                var whole = checkpoint
-                whole.journalBase = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-                let data = try encoder.encode(whole)
-                (base, baseBytes, journalBytes) = (whole.journalBase, data.count, 0)
-                return .whole(data)
+                if let previous = skippable, write.isWhole, !previous.durable || durable { previous.moot = true }
+                skippable = canSkip && write.isWhole ? Ticket(durable: durable) : nil
+                return (write, skippable)
             }
         } catch {
             record("checkpoint could not be encoded: \(error)")

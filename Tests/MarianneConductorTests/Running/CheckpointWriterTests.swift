@@ -101,3 +101,49 @@ struct CheckpointWriterTests {
         #expect(read.sheets[0].status == .completed && read.sheets[1].status == .completed)
     }
 }
+
+/// Writes queued behind a slow one: a whole write that a later whole write holds is skipped.
+struct CheckpointWriterSkipTests {
+    @Test func aQueuedWriteMadeMootByALaterOneIsSkipped() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = CheckpointStore.path(workspace: dir.path, jobID: "w")
+        let queue = DispatchQueue(label: "test.checkpoint")
+        let writer = CheckpointWriter(path: path, queue: queue)
+        var state = CheckpointWriterTests().checkpoint(sheets: 3, workspace: dir.path)
+        queue.suspend()
+        // Queued while the queue is held: the attempt's start, then its end.
+        state.sheets[0].status = .running
+        writer.enqueue(state, durable: false)
+        state.sheets[0].status = .completed
+        writer.enqueue(state, durable: false)
+        // A durable write is never skipped for one that is not.
+        state.sheets[1].status = .running
+        writer.enqueue(state, durable: true)
+        state.sheets[1].status = .completed
+        writer.enqueue(state, durable: false)
+        state.sheets[2].status = .completed
+        state.status = .completed
+        queue.resume()
+        #expect(await writer.write(state) == nil)
+        // Skipped: the first (by the second), the second (by the durable third), the fourth
+        // (by the last, durable); the third was written.
+        #expect(writer.skippedWrites == 3)
+        #expect(try CheckpointStore.read(from: path).sheets.map(\.status) == [.completed, .completed, .completed])
+    }
+
+    /// A write that has started is not skipped, and what a reader sees is always whole.
+    @Test func writesInTurnAreAllMade() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = CheckpointStore.path(workspace: dir.path, jobID: "w")
+        let writer = CheckpointWriter(path: path)
+        var state = CheckpointWriterTests().checkpoint(sheets: 2, workspace: dir.path)
+        for round in 0..<5 {
+            state.sheets[0].attempts = round + 1
+            writer.enqueue(state, durable: false)
+            #expect(await writer.write(state, durable: false) == nil)
+            #expect(try CheckpointStore.read(from: path).sheets[0].attempts == round + 1)
+        }
+    }
+}
