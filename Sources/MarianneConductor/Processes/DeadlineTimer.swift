@@ -6,27 +6,26 @@ import Foundation
 /// Long timeouts that usually do not fire (a sheet's timeout, a `job.wait` deadline) use
 /// this instead of a task sleeping in `Task.sleep`: a cancelled sleep keeps its task and its
 /// dispatch timer allocated until the delay would have ended, so an hour-long timeout of every
-/// finished sheet stayed in memory for that hour. A cancelled `DeadlineTimer` frees its timer
-/// at once.
+/// finished sheet stayed in memory for that hour. A cancelled `DeadlineTimer` leaves its
+/// clock (`DeadlineClock`) at once, and arming or cancelling one wakes no thread.
 final class DeadlineTimer: @unchecked Sendable {
-    private let source: DispatchSourceTimer
+    private let clock: DeadlineClock
+    private let entry: DeadlineClock.Entry
 
     /// Starts the timer. `seconds` is clamped to 0 ... 10 years; the action runs on a global queue.
-    init(after seconds: Double, action: @escaping @Sendable () -> Void) {
+    init(after seconds: Double, clock: DeadlineClock = .shared, action: @escaping @Sendable () -> Void) {
         let delay = seconds.isFinite ? min(max(0, seconds), 315_360_000) : 315_360_000
-        source = DispatchSource.makeTimerSource(queue: .global())
-        source.schedule(deadline: .now() + .nanoseconds(Int(delay * 1e9)), leeway: .milliseconds(1))
-        source.setEventHandler { action() }
-        source.activate()
+        self.clock = clock
+        entry = clock.schedule(after: delay, action)
     }
 
     /// Stops the timer; the action does not run if it has not started yet. Safe to call twice.
     func cancel() {
-        source.cancel()
+        clock.cancel(entry)
     }
 
     deinit {
-        source.cancel()
+        clock.cancel(entry)
     }
 }
 

@@ -88,3 +88,66 @@ struct DeadlineValueTests {
         #expect(await waiting.value == nil)
     }
 }
+
+/// The one thread behind every `DeadlineTimer`.
+struct DeadlineClockTests {
+    /// A short timer armed while the thread sleeps until an hour-long one must still fire:
+    /// arming an earlier deadline wakes the thread.
+    @Test func anEarlierTimerWakesTheClock() async throws {
+        let clock = DeadlineClock()
+        let hour = DeadlineTimer(after: 3600, clock: clock) {}
+        // Let the thread go to sleep on the hour-long deadline first.
+        let settle = ContinuousClock.now + .seconds(30)
+        while clock.count != 1, ContinuousClock.now < settle { try await Task.sleep(for: .milliseconds(5)) }
+        let fired = Counter()
+        let short = DeadlineTimer(after: 0.05, clock: clock) { fired.add() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while fired.value == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(fired.value == 1)
+        #expect(clock.count == 1, "the fired timer left the clock; the hour-long one is still armed")
+        hour.cancel()
+        short.cancel()
+        #expect(clock.count == 0)
+    }
+
+    /// Each timer fires once, never before its deadline, whatever order they were armed in.
+    @Test func timersFireAtTheirDeadlines() async throws {
+        let clock = DeadlineClock()
+        let late = Order()
+        let delays = [0.30, 0.10, 0.25, 0.05, 0.20, 0.15]
+        let start = ContinuousClock.now
+        let timers = delays.map { delay in
+            DeadlineTimer(after: delay, clock: clock) {
+                let elapsed = ContinuousClock.now - start
+                late.add(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18 - delay)
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while late.values.count < delays.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(late.values.count == delays.count)
+        #expect(late.values.allSatisfy { $0 >= 0 }, "fired early by \(late.values.filter { $0 < 0 })")
+        #expect(clock.count == 0)
+        _ = timers
+    }
+
+    /// Cancelled timers leave the heap at once, from any place in it, and never fire.
+    @Test func cancelledTimersLeaveTheHeap() async throws {
+        let clock = DeadlineClock()
+        let fired = Counter()
+        let timers = (0..<200).map { i in DeadlineTimer(after: 0.2 + Double(i % 7) * 0.01, clock: clock) { fired.add() } }
+        for (i, timer) in timers.enumerated() where i % 2 == 0 { timer.cancel() }
+        #expect(clock.count == 100)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while fired.value < 100, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(fired.value == 100)
+        #expect(clock.count == 0)
+    }
+}
+
+/// Values, in the order they came.
+final class Order: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Double] = []
+    var values: [Double] { lock.withLock { list } }
+    func add(_ value: Double) { lock.withLock { list.append(value) } }
+}
