@@ -4,27 +4,60 @@ import Logging
 import MarianneProtocol
 
 /// Every job's ordered log: numbers entries (no gaps per run), hands them to followers at
-/// once, and stores them in the registry in batches (one transaction for everything
-/// appended while the previous batch was being written: group commit). Warnings and errors
-/// also go to the conductor's log. A job's log is capped: past `maxEntriesPerJob` its oldest
-/// entries are dropped (rotation).
+/// once, and stores them in the registry in batches: a batch waits `linger` for more
+/// entries, so the sheets of a fast score share one transaction instead of two each (group
+/// commit), and a registry change made with `write` takes the waiting entries with it. A
+/// reader of the stored log (`flush`) never waits for the linger: the batch is stored at
+/// once. Warnings and errors also go to the conductor's log. A job's log is capped: past
+/// `maxEntriesPerJob` its oldest entries are dropped (rotation).
 final class JobLog: @unchecked Sendable {
     let registry: Registry
     let hub = JobLogHub()
     let logger: Logger
     let maxEntriesPerJob: Int
+    /// How long a batch waits for more entries before it is stored.
+    let linger: TimeInterval
+
+    /// The conductor's linger: 20 ms, against about 4 ms a sheet of `true` takes.
+    static let defaultLinger: TimeInterval = 0.02
 
     private let lock = NSLock()
     private var seqs: [String: Int] = [:]
     private var pending: [LogWrite] = []
     private var flushing = false
+    /// A batch is waiting out the linger and no drain has been asked for sooner.
+    private var lingering = false
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     private var failedWrites = 0
 
-    init(registry: Registry, logger: Logger, maxEntriesPerJob: Int = 100_000) {
+    init(registry: Registry, logger: Logger, maxEntriesPerJob: Int = 100_000, linger: TimeInterval = JobLog.defaultLinger) {
         self.registry = registry
         self.logger = logger
         self.maxEntriesPerJob = max(100, maxEntriesPerJob)
+        self.linger = max(0, linger)
+        registry.beginWritesWith { [weak self] db in try self?.storeWaiting(db) }
+    }
+
+    /// Stores the entries waiting for their batch in the transaction of `db` (the registry
+    /// runs this first in every write): a registry change never overtakes what was logged
+    /// before it, linger or not. A rollback gives them back to wait for the next batch.
+    private func storeWaiting(_ db: Database) throws {
+        let waiting = take()
+        guard !waiting.isEmpty else { return }
+        db.afterNextTransaction(onCommit: { _ in }, onRollback: { _ in self.giveBack(waiting) })
+        try Registry.write(waiting, keep: maxEntriesPerJob, db)
+    }
+
+    /// Puts entries a rolled-back transaction held back in front of those waiting, and makes
+    /// sure a batch is queued for them.
+    private func giveBack(_ entries: [LogWrite]) {
+        let startFlusher: Bool = lock.withLock {
+            pending = entries + pending
+            let start = !flushing
+            flushing = true
+            return start
+        }
+        if startFlusher { registry.onWriteQueue { self.drain() } }
     }
 
     /// Starts numbering a job's entries after `lastSeq` (0 for a fresh history).
@@ -59,7 +92,8 @@ final class JobLog: @unchecked Sendable {
     /// threads appending at once (a sheet's stdout and stderr readers) must reach followers
     /// in number order, or a follower takes the later one for a gap and drops the earlier.
     /// `pending`: queued for the next batch; else the caller stores them. Either way a batch
-    /// is queued on the write queue (if none is), so `flush` returns only after it.
+    /// is queued on the write queue after the linger (if none is), so `flush` returns only
+    /// after it.
     private func number(
         _ jobID: String, _ lines: [(level: String, message: String)], progress: SheetProgress? = nil, pending queue: Bool, restart: Bool = false
     ) -> [LogWrite] {
@@ -76,6 +110,7 @@ final class JobLog: @unchecked Sendable {
             if queue { pending += written }
             let start = !flushing
             flushing = true
+            if start { lingering = true }
             return (written, start)
         }
         for item in written {
@@ -84,35 +119,33 @@ final class JobLog: @unchecked Sendable {
                 logger.log(level: severity, "\(item.entry.message)", metadata: ["job": "\(jobID)"])
             }
         }
-        if startFlusher { registry.onWriteQueue { self.drain() } }
+        if startFlusher { registry.onWriteQueue(after: linger) { self.drain() } }
         return written
     }
 
     /// Makes a registry change in one transaction with the log: first the entries waiting to
-    /// be stored (what the change must come after, such as the progress a runner reported),
-    /// then the change, then the entries `then` gives for its result, numbered and stored with
-    /// it (`restart`: numbered from 1, for a new job's fresh history). One commit instead of
-    /// three. If the transaction fails, the waiting entries go back to wait for the next
-    /// batch (the new ones, already shown to followers, are counted lost).
+    /// be stored (what the change must come after, such as the progress a runner reported;
+    /// every registry write stores them first), then the change, then the entries `then`
+    /// gives for its result, numbered and stored with it (`restart`: numbered from 1, for a
+    /// new job's fresh history). One commit instead of three. If the transaction fails, the
+    /// waiting entries go back to wait for the next batch (the new ones, already shown to
+    /// followers, are counted lost).
     func write<T: Sendable>(
         _ jobID: String, restart: Bool = false, _ change: @escaping @Sendable (Database) throws -> T,
         then entries: @escaping @Sendable (T) -> [(level: String, message: String)]
     ) async throws -> T {
         let keep = maxEntriesPerJob
         return try await registry.write { db in
-            let waiting = self.take()
             let undo = Undo()
-            // A rollback (the change threw, or the commit failed) gives the waiting entries back,
-            // counts the new ones lost, and puts back the numbering a restart replaced.
+            // A rollback (the change threw, or the commit failed) counts the new entries lost
+            // and puts back the numbering a restart replaced.
             db.afterNextTransaction(onCommit: { _ in }, onRollback: { _ in
                 let (written, restarted, previous) = undo.state
                 self.lock.withLock {
-                    self.pending = waiting + self.pending
                     self.failedWrites += written.count
                     if restarted { self.seqs[jobID] = previous }
                 }
             })
-            try Registry.write(waiting, keep: keep, db)
             let value = try change(db)
             let lines = entries(value)
             if !lines.isEmpty {
@@ -153,15 +186,18 @@ final class JobLog: @unchecked Sendable {
         if lock.withLock({ pending.count }) > Self.backlogLimit { await flush() }
     }
 
-    /// Waits until every entry appended so far is stored.
+    /// Waits until every entry appended so far is stored; a batch waiting out the linger is
+    /// stored at once.
     func flush() async {
         await withCheckedContinuation { continuation in
-            let done: Bool = lock.withLock {
-                if !flushing { return true }
+            let (done, hurry): (Bool, Bool) = lock.withLock {
+                if !flushing { return (true, false) }
                 flushWaiters.append(continuation)
-                return false
+                defer { lingering = false }
+                return (false, lingering)
             }
             if done { continuation.resume() }
+            if hurry { registry.onWriteQueue { self.drain() } }
         }
     }
 
@@ -171,9 +207,14 @@ final class JobLog: @unchecked Sendable {
     /// Stores what is pending as one batch, on the registry's write queue, then queues
     /// itself again behind the writes that came meanwhile while more is pending (a busy log
     /// never holds the queue); the batch that leaves nothing pending wakes those waiting in
-    /// `flush`.
+    /// `flush`. A drain left over from a linger that `flush` cut short finds nothing, or the
+    /// next batch early: either is harmless, as some drain is always queued while entries wait.
     private func drain() {
-        let batch = take()
+        let batch: [LogWrite] = lock.withLock {
+            lingering = false
+            defer { pending = [] }
+            return pending
+        }
         if !batch.isEmpty {
             do {
                 let keep = maxEntriesPerJob

@@ -8,6 +8,17 @@ import MarianneProtocol
 final class Registry: Sendable {
     let pool: DatabasePool
     private let writes = DispatchQueue(label: "marianne.registry-writes")
+    private let prelude = Prelude()
+
+    /// Work every `write` does first, in its own transaction.
+    private final class Prelude: @unchecked Sendable {
+        private let lock = NSLock()
+        private var body: (@Sendable (Database) throws -> Void)?
+        var value: (@Sendable (Database) throws -> Void)? {
+            get { lock.withLock { body } }
+            set { lock.withLock { body = newValue } }
+        }
+    }
 
     init(path: String) throws {
         var config = Configuration()
@@ -75,10 +86,25 @@ final class Registry: Sendable {
 
     /// Writes in a transaction, one at a time, on a queue of their own: a write waiting for
     /// SQLite's lock (or a WAL checkpoint's fsync) never holds a thread that reads need.
+    /// The transaction begins with the prelude (`beginWritesWith`).
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            writes.async { continuation.resume(with: Result { try self.pool.write(body) }) }
+        let prelude = prelude.value
+        return try await withCheckedThrowingContinuation { continuation in
+            writes.async {
+                continuation.resume(with: Result {
+                    try self.pool.write { db in
+                        try prelude?(db)
+                        return try body(db)
+                    }
+                })
+            }
         }
+    }
+
+    /// Sets what every `write` does first, in its transaction: the job log stores the entries
+    /// waiting for their batch, so a change is never stored ahead of what was logged before it.
+    func beginWritesWith(_ body: @escaping @Sendable (Database) throws -> Void) {
+        prelude.value = body
     }
 
     /// Runs `work` on the write queue, after the writes queued before it: for a writer that
@@ -86,6 +112,14 @@ final class Registry: Sendable {
     /// and back for each batch.
     func onWriteQueue(_ work: @escaping @Sendable () -> Void) {
         writes.async(execute: work)
+    }
+
+    /// Runs `work` on the write queue once `delay` seconds have passed (at once for 0), by
+    /// the conductor's timer thread: a dispatch timer would wake dispatch's own timer thread
+    /// to arm it.
+    func onWriteQueue(after delay: TimeInterval, _ work: @escaping @Sendable () -> Void) {
+        guard delay > 0 else { return writes.async(execute: work) }
+        DeadlineClock.shared.schedule(after: delay, on: writes, work)
     }
 
     /// A write for code running on the write queue (`onWriteQueue`).

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import MarianneCore
 import MarianneProtocol
@@ -140,5 +141,59 @@ struct JobLogTests {
         log.append("r", level: "INFO", message: "old 6")
         await log.flush()
         #expect(try await registry.lastLogSeq("r") == 6)
+    }
+}
+
+/// A batch waits out the linger for more entries, so a fast score's sheets share one
+/// transaction; a reader's flush never waits for it.
+struct JobLogLingerTests {
+    /// Counts the registry's commits.
+    final class Commits: TransactionObserver, @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        var value: Int { lock.withLock { count } }
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { lock.withLock { count += 1 } }
+        func databaseDidRollback(_ db: Database) {}
+    }
+
+    @Test func entriesWithinTheLingerShareOneTransactionAndFlushDoesNotWait() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try Registry(path: dir.file("registry.sqlite"))
+        let commits = Commits()
+        registry.pool.add(transactionObserver: commits, extent: .observerLifetime)
+        let log = JobLog(registry: registry, logger: Logger(label: "test"), linger: 3600)
+        log.begin("j", lastSeq: 0)
+        for i in 1...5 { log.append("j", level: "INFO", message: "sheet \(i) completed") }
+        #expect(try await registry.lastLogSeq("j") == 0, "nothing is stored before the linger ends or a reader flushes")
+        let start = ContinuousClock.now
+        await log.flush()
+        #expect(ContinuousClock.now - start < .seconds(600))
+        #expect(try await registry.lastLogSeq("j") == 5)
+        #expect(commits.value == 1)
+        // The next entries start a batch of their own.
+        log.append("j", level: "INFO", message: "job completed")
+        await log.flush()
+        #expect(try await registry.lastLogSeq("j") == 6)
+        #expect(commits.value == 2)
+    }
+
+    /// Nobody flushing: the batch is stored once the linger has passed.
+    @Test func aBatchIsStoredAfterTheLingerWithoutAFlush() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try Registry(path: dir.file("registry.sqlite"))
+        let log = JobLog(registry: registry, logger: Logger(label: "test"), linger: 0.05)
+        log.begin("j", lastSeq: 0)
+        log.append("j", level: "INFO", message: "sheet 1 started")
+        let deadline = ContinuousClock.now + .seconds(30)
+        var stored = 0
+        while stored == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            stored = try await registry.lastLogSeq("j")
+        }
+        #expect(stored == 1)
     }
 }
