@@ -1,0 +1,111 @@
+import Foundation
+import MarianneProtocol
+
+/// Encodes checkpoints, re-encoding only the sheets that changed since the last call: a
+/// 1000-sheet job writes its checkpoint after every sheet, and most sheets do not change.
+/// Each sheet's JSON is kept by position with the state it was made from; the output is
+/// assembled in one byte buffer.
+public final class CheckpointEncoder: @unchecked Sendable {
+    private let encoder = JSONEncoder.wire
+    private var states: [SheetState] = []
+    private var chunks: [[UInt8]] = []
+    /// The config snapshot of the last whole encoding (a journal record leaves it out).
+    private var snapshot: String?
+    private static let marker = Array(#""sheets":[]"#.utf8)
+
+    public init() {}
+
+    public func encode(_ checkpoint: JobCheckpoint) throws -> Data {
+        snapshot = checkpoint.configSnapshot
+        var shell = checkpoint
+        shell.sheets = []
+        let head = [UInt8](try encoder.encode(shell))
+        // The marker must be the sheets key itself: a module's own JSON could hold the same text.
+        guard let range = Self.find(Self.marker, in: head), Self.find(Self.marker, in: Array(head[range.upperBound...])) == nil else {
+            return try encoder.encode(checkpoint)
+        }
+        let sheets = checkpoint.sheets
+        if states.count != sheets.count {
+            states = sheets
+            chunks = try sheets.map { [UInt8](try encoder.encode($0)) }
+        } else {
+            for i in Self.changed(states, sheets) {
+                chunks[i] = [UInt8](try encoder.encode(sheets[i]))
+                states[i] = sheets[i]
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(head.count + chunks.reduce(16) { $0 + $1.count + 1 })
+        out.append(contentsOf: head[..<range.lowerBound])
+        out.append(contentsOf: #""sheets":["#.utf8)
+        for (i, chunk) in chunks.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: chunk)
+        }
+        out.append(UInt8(ascii: "]"))
+        out.append(contentsOf: head[range.upperBound...])
+        return Data(out)
+    }
+
+    /// A journal record (one line) continuing the file whose `journal_base` is `base`: the
+    /// head of `checkpoint` and its sheets that changed since the last call. Nil when
+    /// `checkpoint` cannot continue the last whole encoding: there was none, or its number
+    /// of sheets or its config snapshot differs.
+    public func record(_ checkpoint: JobCheckpoint, base: String) throws -> [UInt8]? {
+        let sheets = checkpoint.sheets
+        guard snapshot == checkpoint.configSnapshot, states.count == sheets.count else { return nil }
+        var head = checkpoint
+        head.sheets = []
+        head.configSnapshot = ""
+        head.journalBase = nil
+        var out = Array(#"{"base":"#.utf8)
+        out.append(contentsOf: try encoder.encode(base))
+        out.append(contentsOf: #","head":"#.utf8)
+        out.append(contentsOf: try encoder.encode(head))
+        out.append(contentsOf: #","sheets":["#.utf8)
+        for (n, i) in Self.changed(states, sheets).enumerated() {
+            chunks[i] = [UInt8](try encoder.encode(sheets[i]))
+            states[i] = sheets[i]
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: "[\(i),".utf8)
+            out.append(contentsOf: chunks[i])
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: "]}\n".utf8)
+        return out
+    }
+
+    /// The positions where `new` differs from `old` (same count). A sheet the runner did not
+    /// touch is the very same value, bit for bit (its strings and arrays share their
+    /// storage), and is passed over without a copy or a field-by-field comparison; any other
+    /// is compared (bits can differ for equal values, never the other way round).
+    static func changed(_ old: [SheetState], _ new: [SheetState]) -> [Int] {
+        guard !new.isEmpty, old.count == new.count else { return Array(new.indices) }
+        let stride = MemoryLayout<SheetState>.stride
+        return old.withUnsafeBufferPointer { before in
+            new.withUnsafeBufferPointer { after in
+                let a = UnsafeRawPointer(before.baseAddress!), b = UnsafeRawPointer(after.baseAddress!)
+                return (0..<after.count).filter { i in
+                    memcmp(a + i * stride, b + i * stride, MemoryLayout<SheetState>.size) != 0 && before[i] != after[i]
+                }
+            }
+        }
+    }
+
+    /// Where `needle` first occurs in `haystack` (a plain scan: the generic one is slow here).
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var start = 0
+                while start + pin.count <= hay.count {
+                    if hay[start] == first, memcmp(hay.baseAddress! + start, pin.baseAddress!, pin.count) == 0 {
+                        return start..<(start + pin.count)
+                    }
+                    start += 1
+                }
+                return nil
+            }
+        }
+    }
+}
