@@ -17,7 +17,8 @@ struct RunClock: Sendable {
 /// job is frozen (`pause --now`), the clock, and the watcher that notices a cancel signal
 /// file (every 100 ms) and the duration limit. `onStop` is how the runner stops its work.
 final class RunControl: @unchecked Sendable {
-    static let pollInterval = Duration.milliseconds(100)
+    /// How often the watcher looks, in seconds.
+    static let pollSeconds = 0.1
 
     let jobID: String
     let workspace: String
@@ -33,7 +34,9 @@ final class RunControl: @unchecked Sendable {
     private var frozenSeconds = 0.0
     private var stopHandler: (@Sendable (StopRequest) -> Void)?
     private var pauseHandler: (@Sendable () -> Void)?
-    private var watcher: Task<Void, Never>?
+    /// The watcher's next look, on the conductor's timer thread (no task sleeps between looks).
+    private var watchTimer: DeadlineClock.Entry?
+    private var watching = false
 
     init(checkpoint: JobCheckpoint) {
         jobID = checkpoint.jobID
@@ -110,10 +113,15 @@ final class RunControl: @unchecked Sendable {
     /// Starts watching the cancel file and the duration limit; `log` gets the reason. With
     /// `pauseFile`, a pause file created by hand requests a pause too.
     func startWatching(log: @escaping @Sendable (String) -> Void, pauseFile: Bool = false) {
-        let task = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: Self.pollInterval)
-                guard let self, self.stopRequest == nil else { continue }
+        lock.withLock { watching = true }
+        armWatch(log: log, pauseFile: pauseFile)
+    }
+
+    /// Schedules the watcher's next look, unless watching stopped meanwhile.
+    private func armWatch(log: @escaping @Sendable (String) -> Void, pauseFile: Bool) {
+        let entry = DeadlineClock.shared.schedule(after: Self.pollSeconds) { [weak self] in
+            guard let self, self.lock.withLock({ self.watching }) else { return }
+            if self.stopRequest == nil {
                 if let (request, message) = self.check() {
                     log(message)
                     self.requestStop(request)
@@ -121,12 +129,23 @@ final class RunControl: @unchecked Sendable {
                     self.requestPause()
                 }
             }
+            self.armWatch(log: log, pauseFile: pauseFile)
         }
-        lock.withLock { watcher = task }
+        let stale: DeadlineClock.Entry? = lock.withLock {
+            guard watching else { return entry }
+            watchTimer = entry
+            return nil
+        }
+        if let stale { DeadlineClock.shared.cancel(stale) }
     }
 
     func stopWatching() {
-        lock.withLock { watcher }?.cancel()
+        let entry: DeadlineClock.Entry? = lock.withLock {
+            watching = false
+            defer { watchTimer = nil }
+            return watchTimer
+        }
+        if let entry { DeadlineClock.shared.cancel(entry) }
     }
 
     /// The stop the job needs now, with the log line that says why; nil to keep running.
