@@ -18,9 +18,15 @@ struct LogReader: Sendable {
             throw JobError.invalidParams("tail must be between 0 and \(Self.maxTail)")
         }
         if let since = params.since, since < 0 { throw JobError.invalidParams("since must be 0 or more") }
-        let row = try await store.row(id)
-        let following = params.follow == true && !row.jobStatus.isTerminal
-        let stream = following ? log.hub.follow(id) : nil
+        var row = try await store.row(id)
+        var stream = params.follow == true && !row.jobStatus.isTerminal ? log.hub.follow(id) : nil
+        // A job that ended between that read and the subscription finished its followers
+        // before this one came: read the row again (a job's status is final in the registry
+        // before its followers are finished), and replay the history only.
+        if stream != nil {
+            row = try await store.row(id)
+            if row.jobStatus.isTerminal { stream = nil }
+        }
         await log.flush()
         let minimum = LogEntry.rank(params.level ?? "DEBUG")
         let lastSeq: Int
