@@ -58,43 +58,41 @@ extension ResponseDecoder {
             guard depth <= ResponseDecoder.maxDepth else { throw corrupt("too many nested arrays or objects") }
         }
 
+        /// Steps over `ascii` when it is the next byte.
+        mutating func take(_ ascii: Unicode.Scalar) -> Bool {
+            guard at < bytes.count, bytes[at] == UInt8(ascii: ascii) else { return false }
+            at += 1
+            return true
+        }
+
         mutating func object() throws -> Node {
             try enter()
             defer { depth -= 1 }
             at += 1
             var members = Members()
             skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "}") {
-                at += 1
-                return .object(members)
-            }
+            if take("}") { return .object(members) }
             while true {
                 skipSpace()
                 // A comma before the closing brace is allowed, as Foundation allows it.
-                if at < bytes.count, bytes[at] == UInt8(ascii: "}"), !members.keys.isEmpty {
-                    at += 1
+                if !members.keys.isEmpty, take("}") {
                     members.finish()
                     return .object(members)
                 }
                 guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw corrupt("expected a key") }
                 let key = try string()
                 skipSpace()
-                guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw corrupt("expected ':'") }
-                at += 1
+                guard take(":") else { throw corrupt("expected ':'") }
                 let member = try value()
                 members.keys.append(key)
                 members.values.append(member)
                 skipSpace()
                 guard at < bytes.count else { throw corrupt("unexpected end") }
-                if bytes[at] == UInt8(ascii: ",") {
-                    at += 1
-                } else if bytes[at] == UInt8(ascii: "}") {
-                    at += 1
+                if take("}") {
                     members.finish()
                     return .object(members)
-                } else {
-                    throw corrupt("expected ',' or '}'")
                 }
+                guard take(",") else { throw corrupt("expected ',' or '}'") }
             }
         }
 
@@ -104,27 +102,15 @@ extension ResponseDecoder {
             at += 1
             var items: [Node] = []
             skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "]") {
-                at += 1
-                return .array(items)
-            }
+            if take("]") { return .array(items) }
             while true {
                 skipSpace()
-                if at < bytes.count, bytes[at] == UInt8(ascii: "]"), !items.isEmpty {
-                    at += 1
-                    return .array(items)
-                }
+                if !items.isEmpty, take("]") { return .array(items) }
                 items.append(try value())
                 skipSpace()
                 guard at < bytes.count else { throw corrupt("unexpected end") }
-                if bytes[at] == UInt8(ascii: ",") {
-                    at += 1
-                } else if bytes[at] == UInt8(ascii: "]") {
-                    at += 1
-                    return .array(items)
-                } else {
-                    throw corrupt("expected ',' or ']'")
-                }
+                if take("]") { return .array(items) }
+                guard take(",") else { throw corrupt("expected ',' or ']'") }
             }
         }
 
