@@ -14,7 +14,8 @@ release:
 	@mkdir -p .build/static-cxx
 	@a=$$(clang -print-file-name=libstdc++.a 2>/dev/null); case "$$a" in \
 	    /*) echo "INPUT($$a)" > .build/static-cxx/libstdc++.so ;; *) rm -f .build/static-cxx/libstdc++.so ;; esac
-	MZT_STATIC_RELEASE=1 $(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath
+	MZT_STATIC_RELEASE=1 $(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath \
+	    -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections
 
 ## Release binaries, a conductor on a temporary home, one table of medians and p90s.
 bench: release

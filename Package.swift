@@ -36,6 +36,18 @@ let fixedAddressFlags: [LinkerSetting] =
     staticRelease
     ? [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))] + staticCxxFlags : []
 
+/// In that build each function has a section of its own (the Makefile's `-function-sections`),
+/// and the linker places the functions an executable runs for everyday work side by side, in
+/// the order `scripts/link-order/<executable>.txt` lists them (written by
+/// `scripts/link-order.sh`). The kernel maps code 64 KB around each page it faults in, so
+/// scattered hot code made the conductor keep most of its 28 MB of code resident and a short
+/// command fault in hundreds of pages. A function the list lacks is only placed after it.
+func linkOrder(_ executable: String) -> [LinkerSetting] {
+    let list = "\(Context.packageDirectory)/scripts/link-order/\(executable).txt"
+    guard staticRelease, FileManager.default.fileExists(atPath: list) else { return [] }
+    return [.unsafeFlags(["-Xlinker", "--section-ordering-file=\(list)"], .when(platforms: [.linux], configuration: .release))]
+}
+
 let package = Package(
     name: "Marianne",
     products: [
@@ -65,9 +77,10 @@ let package = Package(
         // position-independent one spends a fifth of a short command's start applying
         // ~79,000 relocations, and the conductor kept the 2.9 MB of relocation records and
         // the pages they dirtied resident for its whole life (2.8 MB of RSS).
-        .executableTarget(name: "mzt", dependencies: ["MarianneCLI"], linkerSettings: fixedAddressFlags),
+        .executableTarget(name: "mzt", dependencies: ["MarianneCLI"], linkerSettings: fixedAddressFlags + linkOrder("mzt")),
         .executableTarget(
-            name: "mzt-conductor", dependencies: ["MarianneConductor", "MarianneGateway", "CMarianneShims"], linkerSettings: fixedAddressFlags
+            name: "mzt-conductor", dependencies: ["MarianneConductor", "MarianneGateway", "CMarianneShims"],
+            linkerSettings: fixedAddressFlags + linkOrder("mzt-conductor")
         ),
         .executableTarget(name: "mzt-bench", dependencies: ["MarianneClient", "MarianneProtocol"], linkerSettings: staticCxxFlags),
         .target(
