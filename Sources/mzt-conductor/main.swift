@@ -7,7 +7,21 @@ import MarianneProtocol
 // The conductor process. `mzt start` runs it in the background; `mzt start --foreground`
 // runs it in the terminal. Usage: mzt-conductor [--home DIR] [--http HOST:PORT [--http-allow-remote]] [--check-config]
 
-let arguments = CommandLine.arguments
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(code)
+}
+
+let arguments: ConductorArguments
+do {
+    arguments = try ConductorArguments.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail(error.description, code: 64)
+}
+if arguments.help {
+    print(ConductorArguments.usage)
+    exit(0)
+}
 
 // One malloc arena per processor (at least two), instead of glibc's eight per processor:
 // the dispatch threads that come and go under load each filled an arena of their own and
@@ -21,18 +35,11 @@ if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &descriptors) == 0, de
     descriptors.rlim_cur = descriptors.rlim_max
     _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &descriptors)
 }
-let explicitHome = arguments.firstIndex(of: "--home").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-let home = ConductorHome.resolve(explicit: explicitHome)
-
-func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-    exit(code)
-}
+let home = ConductorHome.resolve(explicit: arguments.home)
 
 // `--check-config`: report on conductor.yaml (and --http) as JSON without starting anything.
-if arguments.contains("--check-config") {
-    let listen = arguments.firstIndex(of: "--http").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-    let report = SettingsReport.check(path: home.settingsPath, http: listen, allowRemote: arguments.contains("--http-allow-remote"))
+if arguments.checkConfig {
+    let report = SettingsReport.check(path: home.settingsPath, http: arguments.http, allowRemote: arguments.httpAllowRemote)
     print(report.json)
     exit(report.code)
 }
@@ -43,9 +50,9 @@ do {
 } catch {
     fail("Error: \(error)", code: 65)
 }
-if let listen = arguments.firstIndex(of: "--http").flatMap({ $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }) {
+if let listen = arguments.http {
     do {
-        settings.http = try HTTPListenSettings.parse(listen, allowRemote: arguments.contains("--http-allow-remote"))
+        settings.http = try HTTPListenSettings.parse(listen, allowRemote: arguments.httpAllowRemote)
     } catch {
         fail("Error: \(error)", code: 64)
     }
