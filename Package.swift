@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "MarianneProtocol", swiftSettings: directMetadata),
         .target(
             name: "MarianneCore",
-            dependencies: ["MarianneProtocol", .product(name: "Yams", package: "Yams"), .product(name: "BigInt", package: "BigInt")]
+            dependencies: ["MarianneProtocol", "CMarianneShims", .product(name: "Yams", package: "Yams"), .product(name: "BigInt", package: "BigInt")]
         ),
         .target(name: "CMarianneShims"),
         .target(

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CMarianneShims.h"
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,4 +60,8 @@ int marianne_limit_malloc_arenas(int count) {
 
 int marianne_format_double(char *buffer, unsigned long size, const char *format, double value) {
     return snprintf(buffer, size, format, value);
+}
+
+int marianne_exchange_files(const char *first, const char *second) {
+    return renameat2(AT_FDCWD, first, AT_FDCWD, second, RENAME_EXCHANGE);
 }

@@ -22,4 +22,9 @@ int marianne_limit_malloc_arenas(int count);
 /// casts are costly in a short-lived process). Returns snprintf's result.
 int marianne_format_double(char *buffer, unsigned long size, const char *format, double value);
 
+/// Swaps the names `first` and `second` in one step (renameat2 with RENAME_EXCHANGE): both
+/// must exist. Returns 0 or -1 with errno set (EINVAL or ENOSYS where the filesystem or
+/// kernel cannot exchange).
+int marianne_exchange_files(const char *first, const char *second);
+
 #endif
