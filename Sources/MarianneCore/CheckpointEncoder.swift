@@ -4,9 +4,9 @@ import MarianneProtocol
 /// Encodes checkpoints, re-encoding only the sheets that changed since the last call: a
 /// 1000-sheet job writes its checkpoint after every sheet, and most sheets do not change.
 /// Each sheet's JSON is kept by position with the state it was made from; the output is
-/// assembled in one byte buffer.
+/// assembled in one byte buffer. The JSON is what `JSONEncoder.wire` writes, written by
+/// `CheckpointJSON`.
 public final class CheckpointEncoder: @unchecked Sendable {
-    private let encoder = JSONEncoder.wire
     private var states: [SheetState] = []
     private var chunks: [[UInt8]] = []
     /// The config snapshot of the last whole encoding (a journal record leaves it out).
@@ -19,18 +19,18 @@ public final class CheckpointEncoder: @unchecked Sendable {
         snapshot = checkpoint.configSnapshot
         var shell = checkpoint
         shell.sheets = []
-        let head = [UInt8](try encoder.encode(shell))
+        let head = try CheckpointJSON.encode(shell)
         // The marker must be the sheets key itself: a module's own JSON could hold the same text.
         guard let range = Self.find(Self.marker, in: head), Self.find(Self.marker, in: Array(head[range.upperBound...])) == nil else {
-            return try encoder.encode(checkpoint)
+            return Data(try CheckpointJSON.encode(checkpoint))
         }
         let sheets = checkpoint.sheets
         if states.count != sheets.count {
             states = sheets
-            chunks = try sheets.map { [UInt8](try encoder.encode($0)) }
+            chunks = try sheets.map { try CheckpointJSON.encode($0) }
         } else {
             for i in Self.changed(states, sheets) {
-                chunks[i] = [UInt8](try encoder.encode(sheets[i]))
+                chunks[i] = try CheckpointJSON.encode(sheets[i])
                 states[i] = sheets[i]
             }
         }
@@ -59,12 +59,12 @@ public final class CheckpointEncoder: @unchecked Sendable {
         head.configSnapshot = ""
         head.journalBase = nil
         var out = Array(#"{"base":"#.utf8)
-        out.append(contentsOf: try encoder.encode(base))
+        RequestEncoder.writeString(base, to: &out)
         out.append(contentsOf: #","head":"#.utf8)
-        out.append(contentsOf: try encoder.encode(head))
+        out.append(contentsOf: try CheckpointJSON.encode(head))
         out.append(contentsOf: #","sheets":["#.utf8)
         for (n, i) in Self.changed(states, sheets).enumerated() {
-            chunks[i] = [UInt8](try encoder.encode(sheets[i]))
+            chunks[i] = try CheckpointJSON.encode(sheets[i])
             states[i] = sheets[i]
             if n > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: "[\(i),".utf8)

@@ -79,7 +79,8 @@ public enum RequestEncoder {
         }
     }
 
-    static func writeString(_ text: String, to out: inout [UInt8]) {
+    /// Appends `text` as a JSON string, escaped byte for byte as Foundation's encoder does.
+    public static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -101,12 +102,23 @@ public enum RequestEncoder {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// The JSON text of a finite `value` as Foundation's encoder writes it (`1` for 1.0,
+    /// `1e-07`); nil when it is not finite, which JSON cannot hold.
+    public static func numberText(_ value: Double) -> String? {
+        guard value.isFinite else { return nil }
+        // Swift's shortest text that reads back the same value, without a trailing `.0`.
+        var text = String(value)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+
     static func number<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T, path: [any CodingKey]) throws -> Node {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: path, debugDescription: "\(value) is not valid JSON"))
         }
-        if value == value.rounded(), abs(value) < 1e15 { return .number(String(Int64(value))) }
-        return .number(String(value))
+        var text = String(value)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return .number(text)
     }
 }
 
