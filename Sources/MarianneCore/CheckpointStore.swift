@@ -122,8 +122,9 @@ public enum CheckpointStore {
     /// fsynced. An existing one is replaced through its spare (`sparePath(of:)`): the new
     /// content is written over the spare, fsynced, and the two names are exchanged
     /// (`renameat2` with `RENAME_EXCHANGE`). Nothing is freed: on ext4 without a journal,
-    /// every create passes over each inode freed in the last 30 seconds, and a rename over
-    /// the old file freed one per write, so that creates of files slowed as jobs ran. Where
+    /// every create passes over each inode of its group freed in the last minute (six while
+    /// the inode table's block is dirty), and a rename over the old file freed one per write,
+    /// so that creates of files slowed as jobs ran. Where
     /// the filesystem cannot exchange, the spare is renamed over the file instead.
     ///
     /// With `holdingReplaced`, a file the rename freed is returned still open (nil when none

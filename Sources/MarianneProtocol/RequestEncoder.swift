@@ -104,7 +104,7 @@ public enum RequestEncoder {
 
     /// The JSON text of a finite `value` as Foundation's encoder writes it (`1` for 1.0,
     /// `1e-07`); nil when it is not finite, which JSON cannot hold.
-    public static func numberText(_ value: Double) -> String? {
+    public static func numberText<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T) -> String? {
         guard value.isFinite else { return nil }
         // Swift's shortest text that reads back the same value, without a trailing `.0`.
         var text = String(value)
@@ -113,11 +113,9 @@ public enum RequestEncoder {
     }
 
     static func number<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T, path: [any CodingKey]) throws -> Node {
-        guard value.isFinite else {
+        guard let text = numberText(value) else {
             throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: path, debugDescription: "\(value) is not valid JSON"))
         }
-        var text = String(value)
-        if text.hasSuffix(".0") { text.removeLast(2) }
         return .number(text)
     }
 }
