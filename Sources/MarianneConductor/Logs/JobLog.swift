@@ -44,7 +44,7 @@ final class JobLog: @unchecked Sendable {
     private func storeWaiting(_ db: Database) throws {
         let waiting = take()
         guard !waiting.isEmpty else { return }
-        db.afterNextTransaction(onCommit: { _ in }, onRollback: { _ in self.giveBack(waiting) })
+        registry.ifRolledBack { self.giveBack(waiting) }
         try Registry.write(waiting, keep: maxEntriesPerJob, db)
     }
 
@@ -139,13 +139,13 @@ final class JobLog: @unchecked Sendable {
             let undo = Undo()
             // A rollback (the change threw, or the commit failed) counts the new entries lost
             // and puts back the numbering a restart replaced.
-            db.afterNextTransaction(onCommit: { _ in }, onRollback: { _ in
+            self.registry.ifRolledBack {
                 let (written, restarted, previous) = undo.state
                 self.lock.withLock {
                     self.failedWrites += written.count
                     if restarted { self.seqs[jobID] = previous }
                 }
-            })
+            }
             let value = try change(db)
             let lines = entries(value)
             if !lines.isEmpty {

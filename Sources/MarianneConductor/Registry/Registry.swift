@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MarianneProtocol
+import Synchronization
 
 /// The conductor's SQLite registry (WAL): jobs, their logs and results. Every access goes
 /// through `read` (on the blocking-I/O queue) or `write` (on the registry's write queue),
@@ -9,6 +10,8 @@ final class Registry: Sendable {
     let pool: DatabasePool
     private let writes = DispatchQueue(label: "marianne.registry-writes")
     private let prelude = Prelude()
+    /// What the transaction in progress asked to undo if it rolls back (`ifRolledBack`).
+    private let undos = Mutex<[@Sendable () -> Void]>([])
 
     /// Work every `write` does first, in its own transaction.
     private final class Prelude: @unchecked Sendable {
@@ -92,13 +95,40 @@ final class Registry: Sendable {
         return try await withCheckedThrowingContinuation { continuation in
             writes.async {
                 continuation.resume(with: Result {
-                    try self.pool.write { db in
+                    try self.transaction { db in
                         try prelude?(db)
                         return try body(db)
                     }
                 })
             }
         }
+    }
+
+    /// One transaction on the writer; when it rolls back (its body threw or the commit
+    /// failed), the undos its body registered run, in order, before the error is rethrown.
+    /// GRDB's own `afterNextTransaction` registers a transaction observer, and adding or
+    /// removing one drops every cached statement that can delete rows: each write then
+    /// prepared its statements again.
+    private func transaction<T>(_ body: (Database) throws -> T) throws -> T {
+        undos.withLock { $0.removeAll() }
+        do {
+            let value = try pool.write(body)
+            undos.withLock { $0.removeAll() }
+            return value
+        } catch {
+            let pending = undos.withLock { undos in
+                defer { undos.removeAll() }
+                return undos
+            }
+            for undo in pending { undo() }
+            throw error
+        }
+    }
+
+    /// Runs `undo` if the transaction in progress (a `write` or `writeHere`) rolls back.
+    /// Only for the bodies of those writes.
+    func ifRolledBack(_ undo: @escaping @Sendable () -> Void) {
+        undos.withLock { $0.append(undo) }
     }
 
     /// Sets what every `write` does first, in its transaction: the job log stores the entries
@@ -125,7 +155,7 @@ final class Registry: Sendable {
     /// A write for code running on the write queue (`onWriteQueue`).
     func writeHere<T>(_ body: (Database) throws -> T) throws -> T {
         dispatchPrecondition(condition: .onQueue(writes))
-        return try pool.write(body)
+        return try transaction(body)
     }
 
     /// Whether the registry accepts writes (a read-only or full disk is reported at start).

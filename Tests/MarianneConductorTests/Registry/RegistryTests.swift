@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MarianneProtocol
 import MarianneTestSupport
+import Synchronization
 import Testing
 @testable import MarianneConductor
 
@@ -30,6 +31,27 @@ struct RegistryTests {
         #expect(try await registry.insert(row("a")) == nil)
         #expect(try await registry.lastLogSeq("a") == 0)
         #expect(try await registry.job("a")?.seq == 2)
+    }
+
+    /// What a write asks to undo runs when its transaction rolls back, and only then.
+    @Test func undosRunWhenAWriteRollsBackAndNotWhenItCommits() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        let undone = Mutex<[String]>([])
+        try await registry.write { db in
+            registry.ifRolledBack { undone.withLock { $0.append("committed") } }
+            try db.execute(sql: "UPDATE jobs SET name = name")
+        }
+        await #expect(throws: (any Error).self) {
+            try await registry.write { db in
+                registry.ifRolledBack { undone.withLock { $0.append("first") } }
+                registry.ifRolledBack { undone.withLock { $0.append("second") } }
+                try db.execute(sql: "INSERT INTO no_such_table VALUES (1)")
+            }
+        }
+        try await registry.write { db in try db.execute(sql: "UPDATE jobs SET name = name") }
+        #expect(undone.withLock { $0 } == ["first", "second"])
     }
 
     @Test func aTransitionFromAStateTheRowHasLeftChangesNothing() async throws {
