@@ -50,6 +50,12 @@ extension Registry {
                 """)
             try db.alter(table: "jobs") { t in t.add(column: "running_seconds", .double) }
         }
+        // A submission asks which jobs that have not ended share its workspace: by workspace
+        // alone that visited every ended job there too (all of them, when one score is
+        // submitted again and again).
+        migrator.registerMigration("v6-workspace-status-index") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS jobs_workspace; CREATE INDEX jobs_workspace_status ON jobs (workspace, status)")
+        }
     }
 
     /// The queue rows of `ids` (those that have one).
