@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import MarianneProtocol
 import MarianneTestSupport
@@ -52,6 +53,51 @@ struct RegistryTests {
         }
         try await registry.write { db in try db.execute(sql: "UPDATE jobs SET name = name") }
         #expect(undone.withLock { $0 } == ["first", "second"])
+    }
+
+    /// Every field of a row comes back as it was written.
+    @Test func aRowReadsBackAsItWasWritten() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        var full = JobRow(
+            id: "full", kind: "module", name: "a name", status: JobStatus.running.rawValue, workspace: "/ws/full", configPath: "/scores/full.yaml",
+            checkpointPath: "/ws/full/.marianne/checkpoint-full.json", pid: 4321, createdAt: 1.5, startedAt: 2.25, finishedAt: 3.125, error: "it broke",
+            currentSheet: 7, completedSheets: 6, totalSheets: 9, seq: 0, processGroups: "[12,13]", configSnapshot: "name: full", crashCount: 2
+        )
+        #expect(try await registry.insert(full) == nil)
+        full.seq = 1
+        #expect(try await registry.job("full") == full)
+        let sparse = row("sparse")
+        #expect(try await registry.insert(sparse) == nil)
+        var stored = sparse
+        stored.seq = 2
+        #expect(try await registry.job("sparse") == stored)
+        #expect(try await registry.jobs(withStatus: [.running, .pending]).map(\.id) == ["full", "sparse"])
+    }
+
+    /// The jobs that have not ended and share a submission's workspace are found through the
+    /// index on workspace and status, never by visiting the ended jobs there.
+    @Test func theJobsSharingAWorkspaceAreFoundByItsIndex() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        for id in ["a", "b", "c"] {
+            var shared = row(id)
+            shared.workspace = "/ws/shared"
+            _ = try await registry.insert(shared)
+        }
+        _ = try await registry.transition("a", from: [.pending], to: .completed)
+        let state = try await registry.read { db in try Registry.submissionState("d", workspace: "/ws/shared", db) }
+        #expect(state.existing == nil)
+        #expect(state.sharing == ["b", "c"])
+        let plan = try await registry.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE workspace = ? AND id != ?
+                AND status IN ('pending', 'running') ORDER BY seq LIMIT 10
+                """, arguments: ["/ws/shared", "d"]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("jobs_workspace_status (workspace=? AND status=?)") }, "\(plan)")
     }
 
     @Test func aTransitionFromAStateTheRowHasLeftChangesNothing() async throws {
