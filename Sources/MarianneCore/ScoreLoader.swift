@@ -66,7 +66,7 @@ public enum ScoreLoader {
         if let hostile = YAMLGuard.problem(yaml, maxBytes: maxBytes, maxDepth: maxDepth, maxAliases: maxAliases) { return (nil, [hostile]) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml, Self.resolver, .default, .utf8)
+            root = try ComposedTrees.shared.root(of: yaml) { try Yams.compose(yaml: $0, Self.resolver, .default, .utf8) }
         } catch {
             return (nil, [yamlProblem(error)])
         }
