@@ -217,10 +217,19 @@ struct JobSubmission: Sendable {
         return seconds
     }
 
+    /// A job id: 1 to 64 ASCII letters, digits, `.`, `_` and `-`, not starting with `.`.
     static func checkJobID(_ id: String) throws {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        guard !id.isEmpty, id.count <= 64, !id.hasPrefix("."), id.allSatisfy(allowed.contains) else {
+        let bytes = id.utf8
+        guard !bytes.isEmpty, bytes.count <= 64, bytes.first != UInt8(ascii: "."), bytes.allSatisfy(isIDByte) else {
             throw JobError.invalidID(id)
+        }
+    }
+
+    private static func isIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): true
+        default: false
         }
     }
 }
