@@ -25,7 +25,25 @@ public enum ResponseDecoder {
             }
             return unsafeBitCast(date, to: T.self)
         }
+        if T.self == [String: Int].self {
+            return unsafeBitCast(try integers(node, path: path), to: T.self)
+        }
         return try T(from: ResponseTreeDecoder(node: node, codingPath: path))
+    }
+
+    /// An object of integers (a count by status, a cursor by stream), read directly: the
+    /// standard library's dictionary decoding casts its keys at run time, and in a fresh
+    /// process each first cast of a type searches the binary's conformance tables (a third
+    /// of what `mzt conductor-status` executed).
+    static func integers(_ node: Node, path: [any CodingKey]) throws -> [String: Int] {
+        guard case .object(let members) = node else { throw mismatch([String: Int].self, node, path) }
+        var result: [String: Int] = [:]
+        result.reserveCapacity(members.keys.count)
+        for key in members.keys where result[key] == nil {
+            guard let value = members.value(for: key) else { continue }
+            result[key] = try integer(value, path: path + [NameKey(key)])
+        }
+        return result
     }
 
     /// A parsed JSON value: numbers keep their text until a type asks for them.

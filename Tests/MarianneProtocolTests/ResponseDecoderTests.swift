@@ -79,6 +79,25 @@ struct ResponseDecoderTests {
     }
 
     /// Not JSON, or JSON Foundation refuses: refused, with nothing decoded.
+    /// Objects of integers (counts by status, log cursors), as Foundation reads them.
+    @Test func objectsOfIntegers() throws {
+        try same([String: Int].self, #"{"completed":3,"failed":0,"pending":12}"#)
+        try same([String: Int].self, #"{}"#)
+        try same([String: Int].self, #"{"a":1,"a":2}"#)
+        try same([String: Int].self, #"{"a":1.0,"b":-7}"#)
+        try same([String: Int].self, #"{"a":1.5}"#)
+        try same([String: Int].self, #"{"a":"1"}"#)
+        try same([String: Int].self, #"{"a":null}"#)
+        try same([String: Int].self, #"[1,2]"#)
+        try same([String: Int].self, #"{"é "q"":1,"":2}"#)
+        try same([String: Int].self, #"{"big":9223372036854775808}"#)
+        try same(OutputCursorProbe.self, #"{"cursor":{"stdout":10,"stderr":0}}"#)
+        try same(OutputCursorProbe.self, #"{"cursor":null}"#)
+        try same(OutputCursorProbe.self, #"{}"#)
+    }
+
+    struct OutputCursorProbe: Codable { var cursor: [String: Int]? }
+
     @Test func malformedLinesAreRefused() throws {
         let bad = [
             "", " ", "{", "[,]", "{,}", "[1,,]", "{\"a\" 1}", "[01]", "[1.]", "[-]", "[.5]", "[1e]", "\"open", "\"tab\there\"", "[\"\\x\"]",
