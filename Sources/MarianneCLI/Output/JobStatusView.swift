@@ -18,7 +18,7 @@ enum JobStatusView {
         if let command = job.command { lines.append("command:   \(TerminalText.forStdout(command))") }
         lines.append("workspace: \(job.workspace)")
         if let group = job.group, group != "default" { lines.append("group:     \(group)") }
-        if let after = job.after, !after.isEmpty { lines.append("waits for: \(after.joined(separator: ", "))") }
+        if let after = job.after, !after.isEmpty { lines.append("waits for: \(Render.join(after, ", "))") }
         if let start = job.notBefore { lines.append("starts at: \(Render.time(start))") }
         lines.append(timing(status, now: now))
         if let error = job.error { lines.append("\(palette.paint("error:", .red)) \(TerminalText.forStdout(error))") }
@@ -49,7 +49,7 @@ enum JobStatusView {
             lines.append(TerminalText.forStdout("sheet \(sheet.number): \(sheet.error ?? sheet.status.rawValue)"))
             lines += Render.lastLines(sheet.stderrTail, 5).map { TerminalText.forStdout("  | \($0)") }
         }
-        return lines.joined(separator: "\n")
+        return Render.join(lines, "\n")
     }
 
     /// `started: 14:02:11  ran: 2m 10s  wall: 1h 5m  limit: 2h`: the time run counts only
@@ -66,7 +66,7 @@ enum JobStatusView {
     /// `123 RUNNING`, `124 PENDING (Resources)`, `-` for a sheet that runs locally.
     static func slurmCell(_ sheet: SheetSummary) -> String {
         guard sheet.slurmJobID != nil || sheet.slurmState != nil else { return "-" }
-        var cell = [sheet.slurmJobID, sheet.slurmState].compactMap { $0 }.joined(separator: " ")
+        var cell = Render.join([sheet.slurmJobID, sheet.slurmState].compactMap { $0 }, " ")
         if let reason = sheet.slurmReason { cell += " (\(reason))" }
         return cell
     }

@@ -4,6 +4,19 @@ import MarianneCore
 
 /// Plain-text rendering shared by the commands.
 enum Render {
+    /// `parts` with `separator` between them. The standard library's `joined(separator:)` is
+    /// reached through its unspecialized generic entry here, which looks up an associated
+    /// type at run time: in a fresh process, a search of the whole conformance table (a
+    /// fifth of what `mzt status` executed).
+    static func join(_ parts: [String], _ separator: String) -> String {
+        var text = ""
+        for (index, part) in parts.enumerated() {
+            if index > 0 { text += separator }
+            text += part
+        }
+        return text
+    }
+
     /// Left-aligned columns separated by two spaces. With `width` (the terminal's), the
     /// column `shrink` is shortened with an ellipsis so that rows fit, down to 12 characters.
     /// `style` colours a cell (column, text) after it is padded: escapes never count as width.

@@ -20,15 +20,15 @@ struct ConductorStatusCommand: AsyncParsableCommand {
                 print(Render.json(status))
                 return
             }
-            let jobs = status.jobsByStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let jobs = Render.join(status.jobsByStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }, ", ")
             print("""
                 conductor running (pid \(status.pid), version \(status.version))
                 uptime:   \(status.uptime)
                 memory:   \(CFormat.string("%.1f MB", Double(status.rssBytes) / 1_048_576))
                 home:     \(status.home)
                 jobs:     \(jobs.isEmpty ? "none" : jobs)
-                running:  \(status.runningJobs.isEmpty ? "none" : status.runningJobs.joined(separator: ", ")) (limit \(status.maxConcurrentJobs))
-                modules:  \(status.modules.isEmpty ? "none" : status.modules.joined(separator: ", "))
+                running:  \(status.runningJobs.isEmpty ? "none" : Render.join(status.runningJobs, ", ")) (limit \(status.maxConcurrentJobs))
+                modules:  \(status.modules.isEmpty ? "none" : Render.join(status.modules, ", "))
                 recovered at start: \(status.recoveredJobs)
                 """)
             if let url = status.httpURL { print("http:     \(url)/") }

@@ -68,7 +68,7 @@ struct ListCommand: AsyncParsableCommand {
 
     /// What an empty listing says: which jobs there are none of.
     static func nothing(status: [JobStatus], name: String?, all: Bool) -> String {
-        let which = status.isEmpty ? "" : status.map(\.rawValue).joined(separator: " or ") + " "
+        let which = status.isEmpty ? "" : Render.join(status.map(\.rawValue), " or ") + " "
         let named = name.map { " matching \"\($0)\"" } ?? ""
         if all || !status.isEmpty { return "no \(which)jobs\(named)" }
         return "no recent jobs\(named) (mzt list --all shows every job)"
@@ -77,9 +77,9 @@ struct ListCommand: AsyncParsableCommand {
     /// `pending (#2)`, `pending (#3, after build)`, `pending (#1, at 14:05:00)`.
     static func statusText(_ job: JobSummary) -> String {
         var notes = job.queuePosition.map { ["#\($0)"] } ?? []
-        if let after = job.after, !after.isEmpty { notes.append("after " + after.joined(separator: ",")) }
+        if let after = job.after, !after.isEmpty { notes.append("after " + Render.join(after, ",")) }
         if let start = job.notBefore { notes.append("at " + Render.time(start)) }
-        return job.status.rawValue + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))")
+        return job.status.rawValue + (notes.isEmpty ? "" : " (\(Render.join(notes, ", ")))")
     }
 
     static func table(_ jobs: [JobSummary], width: Int?, wide: Bool, palette: Palette, now: Date) -> String {
