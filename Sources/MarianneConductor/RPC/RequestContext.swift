@@ -32,7 +32,6 @@ public struct RequestContext: Sendable {
 
     /// Sends a notification (a line with no id) before the final response.
     public func notify<P: Codable & Sendable>(method: String, params: P) async throws {
-        let data = try JSONEncoder.wire.encode(RPCNotification(method: method, params: params))
-        try await writer.write(line: Array(data))
+        try await writer.write(line: RequestEncoder.encode(RPCNotification(method: method, params: params), sortedKeys: true))
     }
 }
