@@ -40,14 +40,45 @@ public enum ISO8601 {
     public static func format(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
-        var millis = Int((interval - Double(seconds)) * 1000)
+        // Milliseconds truncated, but a date read back from its own text (the nearest Double
+        // to it, possibly a hair below) writes that text again: 10 µs of slack.
+        var millis = Int((interval - Double(seconds)) * 1000 + 0.01)
         if millis >= 1000 { millis = 999 }
         if millis < 0 { millis = 0 }
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(ms)Z"
+        let year = Int(parts.tm_year) + 1900
+        guard (1000...9999).contains(year) else {
+            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+            return "\(year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(ms)Z"
+        }
+        // Written digit by digit into 24 bytes: the interpolation above made a string per
+        // field, and a job's checkpoints and answers format a dozen dates.
+        return String(unsafeUninitializedCapacity: 24) { text in
+            func put(_ value: Int, _ at: Int, _ width: Int) {
+                var rest = value
+                for i in stride(from: at + width - 1, through: at, by: -1) {
+                    text[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, 0, 4)
+            text[4] = UInt8(ascii: "-")
+            put(Int(parts.tm_mon) + 1, 5, 2)
+            text[7] = UInt8(ascii: "-")
+            put(Int(parts.tm_mday), 8, 2)
+            text[10] = UInt8(ascii: "T")
+            put(Int(parts.tm_hour), 11, 2)
+            text[13] = UInt8(ascii: ":")
+            put(Int(parts.tm_min), 14, 2)
+            text[16] = UInt8(ascii: ":")
+            put(Int(parts.tm_sec), 17, 2)
+            text[19] = UInt8(ascii: ".")
+            put(millis, 20, 3)
+            text[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     public static func parse(_ text: String) -> Date? {
