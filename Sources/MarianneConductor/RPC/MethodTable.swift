@@ -19,12 +19,14 @@ public final class MethodTable: @unchecked Sendable {
         _ body: @escaping @Sendable (P, RequestContext) async throws -> R
     ) {
         let handler: Handler = { line, context in
-            let request = try JSONDecoder.wire.decode(RPCRequest<P>.self, from: Data(line))
+            // The client's decoder: what Foundation's wire decoder reads, failing alike (a
+            // differential test), without its run-time casts of every value.
+            let request = try ResponseDecoder.decode(RPCRequest<P>.self, from: line)
             let params: P
             if let given = request.params {
                 params = given
             } else {
-                params = try JSONDecoder.wire.decode(P.self, from: Data("{}".utf8))
+                params = try ResponseDecoder.decode(P.self, from: Array("{}".utf8))
             }
             if let checked = params as? ValidatedParams { try checked.validate() }
             let result: R

@@ -9,7 +9,7 @@ struct RequestDispatcher: Sendable {
     let logger: Logger
 
     /// What every request line is checked for before its method runs.
-    struct Head: Decodable {
+    struct Head: Codable {
         var jsonrpc: String?
         var id: RPCID?
         var method: String?
@@ -23,7 +23,7 @@ struct RequestDispatcher: Sendable {
         if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return nil }
         let head: Head
         do {
-            head = try JSONDecoder.wire.decode(Head.self, from: Data(bytes))
+            head = try ResponseDecoder.decode(Head.self, from: bytes)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             return encode(nil, RPCError(.parseError, "parse error: the line is not valid JSON"))
         } catch {
