@@ -79,12 +79,27 @@ final class Registry: Sendable {
     /// there and one back. GRDB's async API passed through its reader pool's queues, each a
     /// thread woken: a listing of one job cost 18 context switches in the conductor.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await OffPool.run { try self.pool.read(body) }
+        try await OffPool.run { try self.readHere(body) }
     }
 
     /// The same read for a caller already on a blocking-I/O thread (never the cooperative pool).
+    /// One read transaction, begun and ended by statements each connection prepares once:
+    /// GRDB's `read` prepared its `BEGIN`, `COMMIT` and a schema-version query at every read.
+    /// That query keeps GRDB's schema cache fresh, which no read here uses (SQLite itself
+    /// prepares a statement again when the schema has changed).
     func readHere<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        try pool.unsafeRead { db in
+            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            defer {
+                do { try db.cachedStatement(sql: "COMMIT TRANSACTION").execute() } catch { Self.rollBack(db) }
+            }
+            return try body(db)
+        }
+    }
+
+    /// Ends the transaction in progress, if any, without its changes.
+    private static func rollBack(_ db: Database) {
+        if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }
     }
 
     /// Writes in a transaction, one at a time, on a queue of their own: a write waiting for
@@ -112,7 +127,19 @@ final class Registry: Sendable {
     private func transaction<T>(_ body: (Database) throws -> T) throws -> T {
         undos.withLock { $0.removeAll() }
         do {
-            let value = try pool.write(body)
+            // `BEGIN IMMEDIATE` and `COMMIT` prepared once per connection, where GRDB's `write`
+            // prepared both at every transaction.
+            let value = try pool.writeWithoutTransaction { db in
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+                do {
+                    let value = try body(db)
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                    return value
+                } catch {
+                    Self.rollBack(db)
+                    throw error
+                }
+            }
             undos.withLock { $0.removeAll() }
             return value
         } catch {
