@@ -68,8 +68,23 @@ extension Registry {
         guard !ids.isEmpty else { return [:] }
         let rows = ids.count == 1
             ? try JobQueueRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM job_queue WHERE job_id = ?"), arguments: [ids[0]])
-            : try JobQueueRow.filter(ids.contains(JobQueueRow.CodingKeys.jobID)).fetchAll(db)
+            : try JobQueueRow.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM job_queue WHERE job_id IN (SELECT value FROM json_each(?))"), arguments: [jsonArray(ids)]
+            )
         return Dictionary(rows.map { ($0.jobID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `ids` as one JSON array, the argument of `json_each(?)`: a statement over any number of
+    /// ids is prepared once and kept, where an `IN (?, ?, …)` list made one per count (a
+    /// listing's page prepared two statements at each call).
+    static func jsonArray(_ ids: [String]) -> String {
+        var text: [UInt8] = [UInt8(ascii: "[")]
+        for (index, id) in ids.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            RequestEncoder.writeString(id, to: &text)
+        }
+        text.append(UInt8(ascii: "]"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// What listings add to jobs' rows, in one read: their queue options and the time each ran.
@@ -111,11 +126,12 @@ extension Registry {
     static func runningSeconds(_ ids: [String], _ db: Database) throws -> [String: Double] {
         guard !ids.isEmpty else { return [:] }
         var found: [String: Double] = [:]
-        let sql = "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
-        // One id (job.status, job.wait) reuses its compiled statement; a listing's set differs each time.
         let rows = ids.count == 1
-            ? try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(ids))
-            : try Row.fetchAll(db, sql: sql, arguments: StatementArguments(ids))
+            ? try Row.fetchAll(db.cachedStatement(sql: "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id = ?"), arguments: [ids[0]])
+            : try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT id, running_seconds FROM jobs WHERE running_seconds IS NOT NULL AND id IN (SELECT value FROM json_each(?))"),
+                arguments: [jsonArray(ids)]
+            )
         for row in rows { found[row["id"]] = row["running_seconds"] }
         return found
     }

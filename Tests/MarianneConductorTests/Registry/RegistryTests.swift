@@ -130,6 +130,28 @@ struct RegistryTests {
         #expect(try await registry.details(["t", "nosuch"]).ran == ["t": 12.5])
     }
 
+    /// A page's details come in one statement however many jobs it holds, whatever their ids.
+    @Test func theDetailsOfManyJobsAreEachTheirOwn() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = try registry(dir)
+        let ids = ["plain", "with \"quotes\" and \\", "é-ü", "[1]", "a,b"]
+        for (n, id) in ids.enumerated() {
+            _ = try await registry.insert(row(id, status: .running))
+            #expect(try await registry.transition(id, from: [.running], to: .completed, RowChanges(runningSeconds: Double(n) + 0.5)))
+            if n.isMultiple(of: 2) {
+                let queued = JobQueueRow(jobID: id, groupName: "g\(n)", label: "label \(id)", after: nil, notBefore: nil, command: nil)
+                try await registry.write { db in try queued.save(db) }
+            }
+        }
+        for count in [2, 3, 5] {
+            let asked = Array(ids.prefix(count)) + ["nosuch"]
+            let details = try await registry.details(asked)
+            #expect(details.ran == Dictionary(uniqueKeysWithValues: ids.prefix(count).enumerated().map { ($1, Double($0) + 0.5) }))
+            #expect(details.queue.mapValues(\.groupName) == Dictionary(uniqueKeysWithValues: ids.prefix(count).enumerated().filter { $0.offset.isMultiple(of: 2) }.map { ($1, "g\($0)") }))
+        }
+    }
+
     /// The periodic cleanup removes old finished jobs and says which, so what the conductor
     /// keeps in memory per job (its log numbering) goes with them.
     @Test func theCleanupForgetsTheJobsItRemoves() async throws {
