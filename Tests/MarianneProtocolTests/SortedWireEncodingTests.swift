@@ -53,6 +53,17 @@ struct SortedWireEncodingTests {
         try same(HealthResult(status: "ok", pid: 12, uptimeSeconds: 0.000123, version: "0.1.0", protocolVersion: 1))
     }
 
+    /// Every ASCII byte, alone and between runs of plain text, and keys that share prefixes.
+    @Test func everyByteIsEscapedAsFoundationEscapesIt() throws {
+        for scalar in (0...0x7F).compactMap(Unicode.Scalar.init) + ["é", "\u{2028}", "😀"] {
+            let one = String(Character(scalar))
+            for text in [one, "run " + one, one + " run", "a" + one + one + "b"] {
+                #expect(try RequestEncoder.encode(text, sortedKeys: true) == Array(JSONEncoder.wire.encode(text)), "\(scalar.value)")
+            }
+        }
+        try same(["ab": 1, "a": 2, "abc": 3, "": 4, "b": 5, "aB": 6, "a\u{0}": 7])
+    }
+
     @Test func errorsAreWrittenAsFoundationWritesThem() throws {
         var response = RPCResponse<Empty>(id: .string("x"), result: Empty())
         response.result = nil
