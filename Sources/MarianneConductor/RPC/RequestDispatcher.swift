@@ -9,7 +9,7 @@ struct RequestDispatcher: Sendable {
     let logger: Logger
 
     /// What every request line is checked for before its method runs.
-    struct Head: Codable {
+    struct Head: Decodable {
         var jsonrpc: String?
         var id: RPCID?
         var method: String?
