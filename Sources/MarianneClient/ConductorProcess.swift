@@ -1,3 +1,4 @@
+import CMarianneShims
 import Foundation
 import MarianneProtocol
 
@@ -76,7 +77,7 @@ public enum ConductorProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, home.logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        if let closefrom = closefromFunction { _ = closefrom(&actions, 3) }
+        _ = marianne_spawn_add_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -109,13 +110,6 @@ public enum ConductorProcess {
         FileHandle.standardError.write(Data("Error: cannot run \(executable): \(String(cString: strerror(errno)))\n".utf8))
         exit(1)
     }
-
-    typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np`, not in the Swift Glibc module.
-    static let closefromFunction: AddClosefrom? = {
-        dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddClosefrom.self) }
-    }()
 }
 
 
@@ -128,9 +122,7 @@ final class ProcessExit {
 
     init(pid: Int32) {
         self.pid = pid
-        if let open = Self.pidfdOpen {
-            pidfd = open(pid, 0)
-        }
+        pidfd = marianne_pidfd_open(pid)
     }
 
     func hasExited() -> Bool {
@@ -155,11 +147,4 @@ final class ProcessExit {
         if pidfd >= 0 { _ = Glibc.close(pidfd) }
         pidfd = -1
     }
-
-    typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
-
-    /// glibc's `pidfd_open` (2.36+), looked up at run time.
-    static let pidfdOpen: PidfdOpen? = {
-        dlsym(dlopen(nil, RTLD_NOW), "pidfd_open").map { unsafeBitCast($0, to: PidfdOpen.self) }
-    }()
 }

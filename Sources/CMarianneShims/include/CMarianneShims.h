@@ -1,6 +1,9 @@
 #ifndef CMARIANNE_SHIMS_H
 #define CMARIANNE_SHIMS_H
 
+#include <spawn.h>
+#include <stdio.h>
+
 /// Makes the calling process a child subreaper (prctl PR_SET_CHILD_SUBREAPER): orphaned
 /// descendants are re-parented to it instead of to init. Returns 0 or -1 with errno set.
 int marianne_set_child_subreaper(void);
@@ -26,5 +29,17 @@ int marianne_format_double(char *buffer, unsigned long size, const char *format,
 /// must exist. Returns 0 or -1 with errno set (EINVAL or ENOSYS where the filesystem or
 /// kernel cannot exchange).
 int marianne_exchange_files(const char *first, const char *second);
+
+/// C's `stdout` stream (Swift 6 refuses to read the global variable itself).
+FILE *marianne_standard_output(void);
+
+/// Adds "close every descriptor from `lowest` up" to `actions`
+/// (posix_spawn_file_actions_addclosefrom_np, glibc 2.34+). Returns 0, or an error number
+/// (ENOSYS where the C library lacks it).
+int marianne_spawn_add_close_from(posix_spawn_file_actions_t *actions, int lowest);
+
+/// A pidfd for `pid` (the pidfd_open system call, Linux 5.3+). Returns the descriptor or -1
+/// with errno set (ENOSYS on an older kernel).
+int marianne_pidfd_open(int pid);
 
 #endif

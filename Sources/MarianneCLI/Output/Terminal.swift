@@ -1,3 +1,4 @@
+import CMarianneShims
 import Foundation
 import MarianneProtocol
 
@@ -30,8 +31,6 @@ enum Terminal {
         fflush(standardOutput)
     }
 
-    /// C's `stdout` (the stream `print` writes to), found once: Swift 6 refuses to read the
-    /// global variable itself.
-    nonisolated(unsafe) static let standardOutput: UnsafeMutablePointer<FILE>? =
-        dlsym(nil, "stdout")?.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee
+    /// C's `stdout` (the stream `print` writes to), found once.
+    nonisolated(unsafe) static let standardOutput: UnsafeMutablePointer<FILE>? = marianne_standard_output()
 }
