@@ -53,7 +53,8 @@ final class ConductorServer: @unchecked Sendable {
             }
         chmod(socketPath, 0o600)
         let (methods, logger, connections) = (self.methods, self.logger, self.connections)
-        let serving = Task {
+        let executor = EventLoopTaskExecutor(loop: listener.channel.eventLoop)
+        let serving = Task(executorPreference: executor) {
             await withDiscardingTaskGroup { tasks in
                 do {
                     try await listener.executeThenClose { inbound in
@@ -99,7 +100,7 @@ final class ConductorServer: @unchecked Sendable {
         let channel = connection.channel
         connections.insert(channel)
         defer { connections.remove(channel) }
-        let work = Task {
+        let work = Task(executorPreference: EventLoopTaskExecutor(loop: channel.eventLoop)) {
             do {
                 try await connection.executeThenClose { inbound, outbound in
                     let writer = ChannelLineWriter(outbound: outbound)
