@@ -37,6 +37,9 @@ public struct MZT: AsyncParsableCommand {
 /// starts (no pool thread is created for them, and the parser's model of the commands is
 /// never built). Otherwise an unknown command is named as such (exit 64), with the closest
 /// known one, and everything else goes through the argument parser, on the concurrency pool.
+/// The main thread then only waits for `exit` (no command uses the main queue or the main
+/// actor): `dispatchMain` would end it with `pthread_exit`, whose unwinding in the static
+/// client sorts the frame tables of the whole binary first (about 40 ms a command).
 public func mainMZT() -> Never {
     let arguments = Array(CommandLine.arguments.dropFirst())
     QuickCommands.run(arguments)
@@ -49,5 +52,5 @@ public func mainMZT() -> Never {
         await command.main()
         exit(0)
     }
-    dispatchMain()
+    while true { pause() }
 }
