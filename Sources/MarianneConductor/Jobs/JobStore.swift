@@ -38,9 +38,17 @@ final class JobStore: Sendable {
     func create(
         _ row: JobRow, checkpoint: JobCheckpoint, queue: JobQueueRow? = nil, log: JobLog? = nil, entries: [(level: String, message: String)] = []
     ) async throws {
+        try await OffPool.run { try self.createBlocking(row, checkpoint: checkpoint, queue: queue, log: log, entries: entries) }
+    }
+
+    /// The same for a caller already on a blocking-I/O thread (never the cooperative pool):
+    /// the transaction runs in the caller's thread once the writes before it are done.
+    func createBlocking(
+        _ row: JobRow, checkpoint: JobCheckpoint, queue: JobQueueRow? = nil, log: JobLog? = nil, entries: [(level: String, message: String)] = []
+    ) throws {
         struct CheckpointFailure: Error { var error: any Error }
         let path = row.checkpointPath ?? CheckpointStore.path(workspace: row.workspace, jobID: row.id)
-        let change: @Sendable (Database) throws -> JobStatus? = { db in
+        let change: (Database) throws -> JobStatus? = { db in
             if let refused = try Registry.insert(row, db) { return refused }
             try queue?.save(db)
             // Not fsynced: a kill of the conductor cannot lose it (the page cache survives),
@@ -51,9 +59,9 @@ final class JobStore: Sendable {
         let refused: JobStatus?
         do {
             if let log {
-                refused = try await log.write(row.id, restart: true, change) { refused in refused == nil ? entries : [] }
+                refused = try log.writeBlocking(row.id, restart: true, change) { refused in refused == nil ? entries : [] }
             } else {
-                refused = try await registry.write(change)
+                refused = try registry.writeBlocking(change)
             }
         } catch let failure as CheckpointFailure {
             throw JobError.workspace("workspace \(row.workspace) cannot be written: \(failure.error)")

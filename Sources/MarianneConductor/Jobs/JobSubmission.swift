@@ -97,11 +97,12 @@ struct JobSubmission: Sendable {
     /// Workspace, first checkpoint, row, log, queue: the same for every kind of job. `make`
     /// (the score's parse, for a score) runs off the cooperative pool with the registry read
     /// and the workspace's preparation, in one step; the row, the queue options and the first
-    /// checkpoint are written in one registry transaction.
+    /// checkpoint are written in one registry transaction. Without queue options that
+    /// transaction is part of the same step: one thread woken per submission instead of two.
     private func create(_ make: @escaping @Sendable () throws -> NewJob) async throws -> SubmitResult {
         guard await queue.isAccepting else { throw JobError.shuttingDown }
-        let store = self.store
-        let (job, sharing) = try await OffPool.run { () throws -> (NewJob, [String]) in
+        let (store, log) = (self.store, self.log)
+        let (job, sharing, created) = try await OffPool.run { () throws -> (NewJob, [String], Created?) in
             let job = try make()
             try Self.checkJobID(job.id)
             let state: (existing: JobRow?, sharing: [String])
@@ -112,46 +113,68 @@ struct JobSubmission: Sendable {
                 if !existing.jobStatus.isTerminal { throw JobError.alreadyActive(job.id, existing.jobStatus) }
                 if job.replace == false { throw JobError.exists(job.id, existing.jobStatus) }
             }
-            // Without queue options the workspace is prepared here; with them, after their checks.
-            if job.queue?.isEmpty ?? true { try WorkspacePreparation.prepareHere(job.workspace, jobID: job.id) }
-            return (job, state.sharing)
+            // With queue options, the workspace is prepared and the job created after their checks.
+            guard job.queue?.isEmpty ?? true else { return (job, state.sharing, nil) }
+            try WorkspacePreparation.prepareHere(job.workspace, jobID: job.id)
+            let created = Created(job, sharing: state.sharing, admitted: nil)
+            try store.createBlocking(created.row, checkpoint: created.checkpoint, log: log, entries: created.entries)
+            return (job, state.sharing, created)
         }
-        let admission = QueueAdmission(store: store, groups: queue.groups)
-        let admitted = try await admission.admit(job.queue, jobID: job.id)
-        if admitted != nil { try await WorkspacePreparation.prepare(job.workspace, jobID: job.id) }
-        var warnings = job.warnings
-        if !sharing.isEmpty {
-            warnings.append("workspace \(job.workspace) is also used by \(sharing.joined(separator: ", ")), which has not ended; both write there at once")
+        let admitted: QueueAdmission.Admitted?
+        let made: Created
+        if let created {
+            (admitted, made) = (nil, created)
+        } else {
+            admitted = try await QueueAdmission(store: store, groups: queue.groups).admit(job.queue, jobID: job.id)
+            if admitted != nil { try await WorkspacePreparation.prepare(job.workspace, jobID: job.id) }
+            made = Created(job, sharing: sharing, admitted: admitted)
+            try await store.create(made.row, checkpoint: made.checkpoint, queue: admitted?.row, log: log, entries: made.entries)
         }
-        var checkpoint = JobCheckpoint(
-            jobID: job.id, name: job.name, kind: job.kind, configHash: ConfigHash.of(job.snapshot), configSnapshot: job.snapshot,
-            configPath: job.configPath, workspace: job.workspace, totalSheets: job.sheets.count,
-            maxDurationSeconds: job.maxDuration, startSheet: job.startSheet, selfHealing: job.selfHealing, sheets: job.sheets
-        )
-        checkpoint.lastCompletedSheet = job.startSheet - 1
-        checkpoint.moduleCheckpoint = job.moduleCheckpoint
-        checkpoint.chainDepth = job.chainDepth > 0 ? job.chainDepth : nil
-        let row = JobRow(
-            id: job.id, kind: job.kind, name: job.name, status: JobStatus.pending.rawValue, workspace: job.workspace,
-            configPath: job.configPath, checkpointPath: CheckpointStore.path(workspace: job.workspace, jobID: job.id), pid: nil,
-            createdAt: Date().timeIntervalSince1970, startedAt: nil, finishedAt: nil, error: nil, currentSheet: nil,
-            completedSheets: job.startSheet - 1, totalSheets: job.sheets.count, seq: 0, configSnapshot: job.snapshot
-        )
-        // The job's first log entries start its history in the transaction that creates it.
-        var entries = warnings.map { (level: "WARNING", message: $0) }
-        entries.append((level: "INFO", message: job.queuedMessage))
-        if let admitted, !admitted.waitingFor.isEmpty {
-            entries.append((level: "INFO", message: "waiting for \(admitted.waitingFor.sorted().joined(separator: ", ")) to complete"))
-        }
-        try await store.create(row, checkpoint: checkpoint, queue: admitted?.row, log: log, entries: entries)
         if let admitted {
             queue.groups.register(job.id, group: admitted.row.groupName, after: admitted.waitingFor, notBefore: admitted.notBefore)
         }
-        let placed = await queue.enqueue(job.id, job: PreparedJob(row: row, checkpoint: checkpoint, loaded: job.loaded))
+        let placed = await queue.enqueue(job.id, job: PreparedJob(row: made.row, checkpoint: made.checkpoint, loaded: job.loaded))
         return SubmitResult(
             jobID: job.id, name: job.name, status: placed.started ? .running : .pending, workspace: job.workspace,
-            totalSheets: job.sheets.count, queuePosition: placed.position, warnings: warnings.isEmpty ? nil : warnings
+            totalSheets: job.sheets.count, queuePosition: placed.position, warnings: made.warnings.isEmpty ? nil : made.warnings
         )
+    }
+
+    /// What a new job is stored as: its row, its first checkpoint, its first log entries.
+    private struct Created: Sendable {
+        var row: JobRow
+        var checkpoint: JobCheckpoint
+        var warnings: [String]
+        var entries: [(level: String, message: String)]
+
+        init(_ job: NewJob, sharing: [String], admitted: QueueAdmission.Admitted?) {
+            var warnings = job.warnings
+            if !sharing.isEmpty {
+                warnings.append("workspace \(job.workspace) is also used by \(sharing.joined(separator: ", ")), which has not ended; both write there at once")
+            }
+            var checkpoint = JobCheckpoint(
+                jobID: job.id, name: job.name, kind: job.kind, configHash: ConfigHash.of(job.snapshot), configSnapshot: job.snapshot,
+                configPath: job.configPath, workspace: job.workspace, totalSheets: job.sheets.count,
+                maxDurationSeconds: job.maxDuration, startSheet: job.startSheet, selfHealing: job.selfHealing, sheets: job.sheets
+            )
+            checkpoint.lastCompletedSheet = job.startSheet - 1
+            checkpoint.moduleCheckpoint = job.moduleCheckpoint
+            checkpoint.chainDepth = job.chainDepth > 0 ? job.chainDepth : nil
+            row = JobRow(
+                id: job.id, kind: job.kind, name: job.name, status: JobStatus.pending.rawValue, workspace: job.workspace,
+                configPath: job.configPath, checkpointPath: CheckpointStore.path(workspace: job.workspace, jobID: job.id), pid: nil,
+                createdAt: Date().timeIntervalSince1970, startedAt: nil, finishedAt: nil, error: nil, currentSheet: nil,
+                completedSheets: job.startSheet - 1, totalSheets: job.sheets.count, seq: 0, configSnapshot: job.snapshot
+            )
+            // The job's first log entries start its history in the transaction that creates it.
+            entries = warnings.map { (level: "WARNING", message: $0) }
+            entries.append((level: "INFO", message: job.queuedMessage))
+            if let admitted, !admitted.waitingFor.isEmpty {
+                entries.append((level: "INFO", message: "waiting for \(admitted.waitingFor.sorted().joined(separator: ", ")) to complete"))
+            }
+            self.checkpoint = checkpoint
+            self.warnings = warnings
+        }
     }
 
     /// Where a submission's score comes from, checked: a file or inline text, with the

@@ -134,28 +134,40 @@ final class JobLog: @unchecked Sendable {
         _ jobID: String, restart: Bool = false, _ change: @escaping @Sendable (Database) throws -> T,
         then entries: @escaping @Sendable (T) -> [(level: String, message: String)]
     ) async throws -> T {
+        try await registry.write { db in try self.change(jobID, restart: restart, change, then: entries, db) }
+    }
+
+    /// The same write for a caller already on a blocking-I/O thread (`Registry.writeBlocking`).
+    func writeBlocking<T>(
+        _ jobID: String, restart: Bool = false, _ change: (Database) throws -> T, then entries: (T) -> [(level: String, message: String)]
+    ) throws -> T {
+        try registry.writeBlocking { db in try self.change(jobID, restart: restart, change, then: entries, db) }
+    }
+
+    /// The body of both: the change, then its entries, in the writer's transaction.
+    private func change<T>(
+        _ jobID: String, restart: Bool, _ change: (Database) throws -> T, then entries: (T) -> [(level: String, message: String)], _ db: Database
+    ) throws -> T {
         let keep = maxEntriesPerJob
-        return try await registry.write { db in
-            let undo = Undo()
-            // A rollback (the change threw, or the commit failed) counts the new entries lost
-            // and puts back the numbering a restart replaced.
-            self.registry.ifRolledBack {
-                let (written, restarted, previous) = undo.state
-                self.lock.withLock {
-                    self.failedWrites += written.count
-                    if restarted { self.seqs[jobID] = previous }
-                }
+        let undo = Undo()
+        // A rollback (the change threw, or the commit failed) counts the new entries lost
+        // and puts back the numbering a restart replaced.
+        registry.ifRolledBack {
+            let (written, restarted, previous) = undo.state
+            self.lock.withLock {
+                self.failedWrites += written.count
+                if restarted { self.seqs[jobID] = previous }
             }
-            let value = try change(db)
-            let lines = entries(value)
-            if !lines.isEmpty {
-                let previous = restart ? self.lock.withLock { self.seqs[jobID] } : nil
-                let written = self.number(jobID, lines, pending: false, restart: restart)
-                undo.state = (written, restart, previous)
-                try Registry.write(written, keep: keep, db)
-            }
-            return value
         }
+        let value = try change(db)
+        let lines = entries(value)
+        if !lines.isEmpty {
+            let previous = restart ? lock.withLock { seqs[jobID] } : nil
+            let written = number(jobID, lines, pending: false, restart: restart)
+            undo.state = (written, restart, previous)
+            try Registry.write(written, keep: keep, db)
+        }
+        return value
     }
 
     /// What a rolled-back `write` must undo.

@@ -119,6 +119,19 @@ final class Registry: Sendable {
         }
     }
 
+    /// The same write for a caller already on a blocking-I/O thread (never the cooperative
+    /// pool): it waits for the writes before it and runs in the caller's thread, so the
+    /// writer's queue wakes no thread of its own.
+    func writeBlocking<T>(_ body: (Database) throws -> T) throws -> T {
+        let prelude = prelude.value
+        return try writes.sync {
+            try transaction { db in
+                try prelude?(db)
+                return try body(db)
+            }
+        }
+    }
+
     /// One transaction on the writer; when it rolls back (its body threw or the commit
     /// failed), the undos its body registered run, in order, before the error is rethrown.
     /// GRDB's own `afterNextTransaction` registers a transaction observer, and adding or
