@@ -89,8 +89,10 @@ extension ScoreRunner {
             if result.succeeded {
                 finish(i, .completed)
                 // The last sheet of a run has no dependents: the end of the run follows at
-                // once and its write is durable, so this one is not fsynced too.
-                if isLastOpenSheet(number) { persist(durable: false) } else { await persistNow() }
+                // once and its durable write holds this sheet's end too, so it is not written
+                // on its own (a conductor killed in between runs the sheet again, as it would
+                // a moment earlier).
+                if !isLastOpenSheet(number) { await persistNow() }
                 events.sheetEvent(jobID, level: "INFO", message: "sheet \(number) completed (attempt \(attemptNumber), exit code 0)", progress: progress(current: nil))
                 return number
             }
