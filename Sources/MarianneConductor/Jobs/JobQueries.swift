@@ -114,7 +114,8 @@ struct JobQueries: Sendable {
         return ListResult(jobs: jobs, nextCursor: rows.count > limit ? page.last?.seq : nil)
     }
 
-    /// Waits until the job is terminal or paused (or `timeout` seconds pass).
+    /// Waits until the job is terminal or paused (or `timeout` seconds pass). Each look reads
+    /// the row with what its summary adds in one read: the answer needs no read of its own.
     func wait(_ id: String, timeout: Double?) async throws -> WaitResult {
         if let timeout, !(timeout.isFinite && timeout >= 0 && timeout <= Self.maxWaitSeconds) {
             throw JobError.invalidParams("timeout must be between 0 and \(Int(Self.maxWaitSeconds)) seconds")
@@ -123,21 +124,21 @@ struct JobQueries: Sendable {
         let deadline = timeout.map { ContinuousClock.now + .clampedSeconds($0) }
         while true {
             let ticket = waiters.ticket(for: id)
-            let row: JobRow
-            do { row = try await store.row(id) } catch {
+            let (row, details): (JobRow, RowDetails)
+            do { (row, details) = try await store.rowWithDetails(id) } catch {
                 waiters.discard(ticket)
                 throw error
             }
             if settled(row.jobStatus) {
                 waiters.discard(ticket)
-                return WaitResult(job: await summary(of: row), timedOut: false)
+                return WaitResult(job: await summaries(of: [row], details: details)[0], timedOut: false)
             }
             var left = 60.0
             if let deadline {
                 let remaining = deadline - ContinuousClock.now
                 if remaining <= .zero {
                     waiters.discard(ticket)
-                    return WaitResult(job: await summary(of: row), timedOut: true)
+                    return WaitResult(job: await summaries(of: [row], details: details)[0], timedOut: true)
                 }
                 left = min(left, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18)
             }
