@@ -63,12 +63,17 @@ public enum ScoreLoader {
     public static func check(
         yaml: String, baseDirectory: String, path: String? = nil, workspaceOverride: String? = nil, instruments: InstrumentCatalog? = nil
     ) -> (LoadedScore?, [ScoreProblem]) {
-        if let hostile = YAMLGuard.problem(yaml, maxBytes: maxBytes, maxDepth: maxDepth, maxAliases: maxAliases) { return (nil, [hostile]) }
         let root: Node?
-        do {
-            root = try ComposedTrees.shared.root(of: yaml) { try Yams.compose(yaml: $0, Self.resolver, .default, .utf8) }
-        } catch {
-            return (nil, [yamlProblem(error)])
+        if let kept = ComposedTrees.shared.kept(yaml) {
+            // Composed before, so it passed the guard below then (its limits are constants).
+            root = kept
+        } else {
+            if let hostile = YAMLGuard.problem(yaml, maxBytes: maxBytes, maxDepth: maxDepth, maxAliases: maxAliases) { return (nil, [hostile]) }
+            do {
+                root = try ComposedTrees.shared.root(of: yaml) { try Yams.compose(yaml: $0, Self.resolver, .default, .utf8) }
+            } catch {
+                return (nil, [yamlProblem(error)])
+            }
         }
         guard let root else {
             return (nil, [ScoreProblem(code: ScoreCode.missingKey, message: "the score is empty", line: 1, column: 1, hint: "a score needs at least name and prompt")])

@@ -21,6 +21,16 @@ struct YAMLGuardTests {
         #expect(found?.line == 104)
     }
 
+    /// A score's composed tree is kept and the guard skipped for it; a refused text is never
+    /// kept, so it is refused every time it comes.
+    @Test func aRefusedTextIsRefusedEveryTime() {
+        var yaml = "name: a\nprompt: {template: x}\nanchors: &v [1]\n"
+        yaml += (1...101).map { "k\($0): *v" }.joined(separator: "\n")
+        for _ in 0..<3 { #expect(Scores.problems(yaml).first?.code == "V015") }
+        let fine = "name: a\nprompt: {template: x}\nmetadata: {anchors: &v [1], k1: *v}\n"
+        for _ in 0..<3 { #expect(Scores.errors(fine).isEmpty) }
+    }
+
     @Test func deepNestingIsRefusedWithItsPlace() {
         let deep = "a: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70)
         let found = Scores.problems(deep).first

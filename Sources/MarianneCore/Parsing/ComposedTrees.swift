@@ -26,13 +26,7 @@ final class ComposedTrees: @unchecked Sendable {
     func root(of text: String, compose: (String) throws -> Node?) rethrows -> Node? {
         let size = text.utf8.count
         guard size <= Self.maxTextBytes else { return try compose(text) }
-        let hit: Node? = lock.withLock {
-            guard let index = entries.firstIndex(where: { $0.text.utf8.count == size && $0.text.utf8.elementsEqual(text.utf8) }) else { return nil }
-            let entry = entries.remove(at: index)
-            entries.append(entry)
-            return entry.root
-        }
-        if let hit { return hit }
+        if let hit = kept(text) { return hit }
         guard let root = try compose(text) else { return nil }
         Self.resolveTags(root)
         lock.withLock {
@@ -41,6 +35,20 @@ final class ComposedTrees: @unchecked Sendable {
             if entries.count > Self.capacity { entries.removeFirst() }
         }
         return root
+    }
+
+    /// The tree of `text` if it is kept (it then counts as the most recently used). Only
+    /// texts that `root(of:compose:)` composed are kept: a caller that checks a text before
+    /// composing it (`ScoreLoader` runs `YAMLGuard` first) knows a kept one passed.
+    func kept(_ text: String) -> Node? {
+        let size = text.utf8.count
+        guard size <= Self.maxTextBytes else { return nil }
+        return lock.withLock {
+            guard let index = entries.firstIndex(where: { $0.text.utf8.count == size && $0.text.utf8.elementsEqual(text.utf8) }) else { return nil }
+            let entry = entries.remove(at: index)
+            entries.append(entry)
+            return entry.root
+        }
     }
 
     /// Resolves the tag of every node of the tree (reading `tag` resolves it).
