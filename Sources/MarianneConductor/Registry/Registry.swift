@@ -109,12 +109,7 @@ final class Registry: Sendable {
         let prelude = prelude.value
         return try await withCheckedThrowingContinuation { continuation in
             writes.async {
-                continuation.resume(with: Result {
-                    try self.transaction { db in
-                        try prelude?(db)
-                        return try body(db)
-                    }
-                })
+                continuation.resume(with: Result { try self.transaction(after: prelude, body) })
             }
         }
     }
@@ -124,11 +119,15 @@ final class Registry: Sendable {
     /// writer's queue wakes no thread of its own.
     func writeBlocking<T>(_ body: (Database) throws -> T) throws -> T {
         let prelude = prelude.value
-        return try writes.sync {
-            try transaction { db in
-                try prelude?(db)
-                return try body(db)
-            }
+        return try writes.sync { try transaction(after: prelude, body) }
+    }
+
+    /// A transaction on the writer that runs `prelude` (as it was when the write was asked
+    /// for) before `body`.
+    private func transaction<T>(after prelude: (@Sendable (Database) throws -> Void)?, _ body: (Database) throws -> T) throws -> T {
+        try transaction { db in
+            try prelude?(db)
+            return try body(db)
         }
     }
 
