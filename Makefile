@@ -10,12 +10,17 @@ build:
 	$(SWIFT) build
 
 ## Static Swift runtime and static C++ runtime (see Package.swift), the client at a fixed address.
+## Every module, the packages' too, reaches concrete generic types through metadata accessors
+## rather than mangled names: a mangled name makes the runtime look up each generic
+## requirement's conformance, and each first lookup scans all the binary's conformance records
+## (half of the conductor's start-up instructions, most of a short command's).
 release:
 	@mkdir -p .build/static-cxx
 	@a=$$(clang -print-file-name=libstdc++.a 2>/dev/null); case "$$a" in \
 	    /*) echo "INPUT($$a)" > .build/static-cxx/libstdc++.so ;; *) rm -f .build/static-cxx/libstdc++.so ;; esac
 	MZT_STATIC_RELEASE=1 $(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath \
-	    -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections
+	    -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
+	    -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 
 ## Release binaries, a conductor on a temporary home, one table of medians and p90s.
 bench: release

@@ -25,13 +25,6 @@ let staticCxxFlags: [LinkerSetting] =
         )
     ] : []
 
-/// The client's modules reach concrete generic types through metadata accessors rather than
-/// mangled names: a mangled name makes the runtime look up each generic requirement's
-/// conformance (`CodingKeys: CodingKey` for every decoded type), and every first lookup scans
-/// all the binary's conformance records, most of a short command's instructions.
-let directMetadata: [SwiftSetting] =
-    staticRelease ? [.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release))] : []
-
 let fixedAddressFlags: [LinkerSetting] =
     staticRelease
     ? [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))] + staticCxxFlags : []
@@ -95,11 +88,10 @@ let package = Package(
             dependencies: [
                 "MarianneClient", "MarianneCore", "MarianneProtocol", "CMarianneShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: directMetadata
+            ]
         ),
-        .target(name: "MarianneClient", dependencies: ["MarianneProtocol", "CMarianneShims"], swiftSettings: directMetadata),
-        .target(name: "MarianneProtocol", swiftSettings: directMetadata),
+        .target(name: "MarianneClient", dependencies: ["MarianneProtocol", "CMarianneShims"]),
+        .target(name: "MarianneProtocol"),
         .target(
             name: "MarianneCore",
             dependencies: ["MarianneProtocol", "CMarianneShims", .product(name: "Yams", package: "Yams"), .product(name: "BigInt", package: "BigInt")]

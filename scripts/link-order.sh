@@ -11,6 +11,8 @@
 # costs memory, never correctness.
 #
 # Usage: make release && scripts/link-order.sh && make release
+# (the script removes the two release binaries: the build does not see the lists change, and
+# would otherwise keep the binaries linked in the old order)
 # Needs valgrind (callgrind lists every function a process ran).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,3 +109,6 @@ for binary, prefix in (("mzt", "client"), ("mzt-conductor", "conductor")):
         f.writelines(f".text.{name}\n" for name in hot)
     print(f"{out}/{binary}.txt: {len(hot)} functions")
 EOF
+# The lists are not an input the build tracks: without the binaries, the next build links them.
+rm -f "$bin/mzt" "$bin/mzt-conductor"
+echo "link-order.sh: run make release to link mzt and mzt-conductor in the new order"

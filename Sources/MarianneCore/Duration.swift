@@ -56,14 +56,30 @@ public enum DurationParser {
 public enum DurationFormatter {
     public static func human(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "-" }
-        if seconds < 1 && seconds > 0 { return String(format: "%.0fms", seconds * 1000) }
-        if seconds < 10 && seconds != seconds.rounded() { return String(format: "%.1fs", seconds) }
+        if seconds < 1 && seconds > 0 { return "\(Int((seconds * 1000).rounded(.toNearestOrEven)))ms" }
+        if seconds < 10 && seconds != seconds.rounded() {
+            let tenths = tenthsRounded(seconds)
+            return "\(tenths / 10).\(tenths % 10)s"
+        }
         let total = Int(seconds.rounded())
         let days = total / 86_400, hours = total % 86_400 / 3600, minutes = total % 3600 / 60, secs = total % 60
         if days > 0 { return hours > 0 ? "\(days)d \(hours)h" : "\(days)d" }
         if hours > 0 { return minutes > 0 ? "\(hours)h \(minutes)m" : "\(hours)h" }
         if minutes > 0 { return secs > 0 ? "\(minutes)m \(secs)s" : "\(minutes)m" }
         return "\(secs)s"
+    }
+
+    /// `value` (0 ≤ value < 10) in tenths, rounded as C's `%.1f` rounds: the exact value
+    /// of the double to the nearest tenth, a tie to the even one. The product's rounding
+    /// error (a fused multiply-add) decides the cases where `value * 10` alone lands on a half.
+    static func tenthsRounded(_ value: Double) -> Int {
+        let product = value * 10
+        let error = (-product).addingProduct(value, 10)
+        let floor = product.rounded(.down)
+        let rest = product - floor
+        let up: Bool
+        if rest != 0.5 { up = rest > 0.5 } else if error != 0 { up = error > 0 } else { up = Int(floor) % 2 == 1 }
+        return Int(floor) + (up ? 1 : 0)
     }
 }
 
