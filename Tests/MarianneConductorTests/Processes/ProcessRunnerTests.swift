@@ -26,6 +26,28 @@ struct ProcessRunnerTests {
         #expect(try await ProcessRunner.run(bash("kill -9 $$", in: dir), grace: 1).status == .signaled(9))
     }
 
+    /// The child gets exactly the spec's environment (values with `=`, spaces, quotes and
+    /// non-ASCII text intact) plus the process token; an unusable name is refused before spawning.
+    @Test func theChildGetsTheEnvironmentAsGiven() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("env.txt")
+        let given = ["PATH": "/usr/bin:/bin", "A": "x=y=z", "SPACED": "one two 'three'", "ÉTÉ": "été ☀", "EMPTY": ""]
+        var spec = ProcessSpec(executable: "/usr/bin/env", arguments: ["-0"], environment: given, workingDirectory: dir.path, stdout: .file(out))
+        #expect(try await ProcessRunner.run(spec, grace: 1).status.succeeded)
+        let seen = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\0").map(String.init)
+        var expected = given.map { "\($0.key)=\($0.value)" }
+        let token = seen.first { $0.hasPrefix(ProcessRunner.tokenVariable + "=") }
+        #expect(token != nil)
+        expected.append(token ?? "")
+        #expect(seen.sorted() == expected.sorted())
+
+        for bad in ["A=B": "v", "9LIVES": "v", "NUL": "a\u{0}b"] as [String: String] {
+            spec.environment = given.merging([bad.key: bad.value]) { $1 }
+            await #expect(throws: SpawnError.self) { _ = try await ProcessRunner.run(spec, grace: 1) }
+        }
+    }
+
     @Test func aChildThatExitsWithoutReadingItsStdinIsJustAnExit() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
