@@ -159,10 +159,17 @@ extension ResponseDecoder {
             at += 1
             let start = at
             // The common case: no escapes, read in one piece.
-            while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\"), bytes[at] >= 0x20 { at += 1 }
+            var high: UInt8 = 0
+            while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\"), bytes[at] >= 0x20 {
+                high |= bytes[at]
+                at += 1
+            }
             guard at < bytes.count else { throw corrupt("unterminated string") }
             if bytes[at] == UInt8(ascii: "\"") {
                 at += 1
+                // ASCII is valid UTF-8: made without the generic validation (a metadata lookup
+                // and a thousand instructions a string).
+                if high < 0x80 { return String(decoding: bytes[start..<at - 1], as: UTF8.self) }
                 return try text(bytes[start..<at - 1])
             }
             var out = Array(bytes[start..<at])

@@ -117,4 +117,72 @@ struct ResponseDecoderTests {
         let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: Never.self) { try ResponseDecoder.decode(JSONValue.self, from: Array(fine.utf8)) }
     }
+
+    /// Job summaries (read field by field, not through the containers) decode as Foundation
+    /// decodes them: every field present, absent or null, keys in any order, inside a listing
+    /// and alone; and a broken summary fails the same way (same error, same path).
+    @Test func jobSummariesDecodeAsFoundationDecodesThem() throws {
+        var generator = SystemRandomNumberGenerator()
+        func maybe<T>(_ value: T) -> T? { Bool.random(using: &generator) ? value : nil }
+        var summaries: [JobSummary] = []
+        for i in 0..<200 {
+            let created = Date(timeIntervalSince1970: Double(Int.random(in: 1_700_000_000_000...1_800_000_000_000, using: &generator)) / 1000)
+            summaries.append(JobSummary(
+                jobID: "job-\(i)", kind: Bool.random(using: &generator) ? "score" : "module", name: "name \"\(i)\" é",
+                status: JobStatus.allCases.randomElement(using: &generator)!, workspace: "/tmp/ws \(i)", configPath: maybe("/s/\(i).yaml"),
+                checkpointPath: maybe("/c/\(i).json"), pid: maybe(Int32.random(in: 1...Int32.max, using: &generator)), createdAt: created,
+                startedAt: maybe(created.addingTimeInterval(0.5)), finishedAt: maybe(created.addingTimeInterval(2.25)), error: maybe("sheet 2 failed:\n\"x\""),
+                currentSheet: maybe(i % 7), completedSheets: i % 5, totalSheets: 5 + i % 3, queuePosition: maybe(i), runningSeconds: maybe(Double(i) / 7),
+                group: maybe("g\(i % 3)"), label: maybe("label \(i)"), command: maybe("echo 'hi' \(i)"), after: maybe(i % 2 == 0 ? [] : ["a", "b\(i)"]),
+                notBefore: maybe(created.addingTimeInterval(60))
+            ))
+        }
+        for summary in summaries {
+            var object = try JSONSerialization.jsonObject(with: JSONEncoder.wire.encode(summary)) as! [String: Any]
+            if Bool.random(using: &generator), let key = ["config_path", "pid", "error", "after", "group"].randomElement(using: &generator) {
+                object[key] = NSNull()
+            }
+            let shuffled = object.keys.shuffled(using: &generator).map { key in
+                "\(String(decoding: try! JSONSerialization.data(withJSONObject: [key], options: .fragmentsAllowed), as: UTF8.self).dropFirst().dropLast()):" +
+                    String(decoding: try! JSONSerialization.data(withJSONObject: [object[key]!], options: .fragmentsAllowed), as: UTF8.self).dropFirst().dropLast()
+            }
+            try same(JobSummary.self, "{\(shuffled.joined(separator: ","))}")
+        }
+        let listing = String(decoding: try JSONEncoder.wire.encode(ListResult(jobs: summaries, nextCursor: 7)), as: UTF8.self)
+        try same(RPCResponse<ListResult>.self, #"{"id":1,"jsonrpc":"2.0","result":"# + listing + "}")
+        #expect(try ResponseDecoder.decode(ListResult.self, from: Array(listing.utf8)).jobs == summaries)
+
+        let base = #""job_id":"a","kind":"score","name":"a","workspace":"/w","created_at":"2026-12-02T19:43:40.449Z","completed_sheets":0,"total_sheets":1"#
+        for broken in [
+            "{\(base)}", "{\(base),\"status\":\"sleeping\"}", "{\(base),\"status\":null}", "{\(base),\"status\":3}",
+            #"{"kind":"score","name":"a","status":"pending","workspace":"/w","created_at":"2026-12-02T19:43:40.449Z","completed_sheets":0,"total_sheets":1}"#,
+            "{\(base),\"status\":\"pending\",\"pid\":\"12\"}", "{\(base),\"status\":\"pending\",\"pid\":1.5}",
+            "{\(base),\"status\":\"pending\",\"started_at\":\"soon\"}", "{\(base),\"status\":\"pending\",\"after\":[\"x\",1]}",
+            "{\(base),\"status\":\"pending\",\"running_seconds\":\"1\"}", "[]", "null",
+        ] {
+            try same(JobSummary.self, broken)
+            let ours = Result { try ResponseDecoder.decode([JobSummary].self, from: Array("[\(broken)]".utf8)) }
+            let theirs = Result { try JSONDecoder.wire.decode([JobSummary].self, from: Data("[\(broken)]".utf8)) }
+            if case .failure(let mine) = ours, case .failure(let foundation) = theirs {
+                // Foundation names no path for a number that does not fit; ours names the field.
+                let expected = Self.shape(foundation)
+                if expected == "dataCorrupted at []" {
+                    #expect(Self.shape(mine).hasPrefix("dataCorrupted at "), "\(broken)")
+                } else {
+                    #expect(Self.shape(mine) == expected, "\(broken)")
+                }
+            }
+        }
+    }
+
+    /// A decoding error's case and coding path, which both decoders must agree on.
+    static func shape(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context): return "keyNotFound \(key.stringValue) at \(context.codingPath.map(\.stringValue))"
+        case DecodingError.valueNotFound(_, let context): return "valueNotFound at \(context.codingPath.map(\.stringValue))"
+        case DecodingError.typeMismatch(_, let context): return "typeMismatch at \(context.codingPath.map(\.stringValue))"
+        case DecodingError.dataCorrupted(let context): return "dataCorrupted at \(context.codingPath.map(\.stringValue))"
+        default: return "\(error)"
+        }
+    }
 }
