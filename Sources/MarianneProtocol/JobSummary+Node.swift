@@ -46,20 +46,33 @@ extension JobSummary {
 
 extension ResponseDecoder {
     /// Reads an object's fields by key, looking first just after the field read before:
-    /// fields asked for in the order they were written are found at the first look.
+    /// fields asked for in the order they were written are found at the first look. An
+    /// object with a repeated key (a conductor writes none) or with an index is read as the
+    /// rest of the decoder reads it, the first of repeated keys winning.
     struct FieldReader {
         let members: Members
         let path: [any CodingKey]
+        private let inOrder: Bool
         private var next = 0
 
         init(members: Members, path: [any CodingKey]) {
             self.members = members
             self.path = path
+            inOrder = members.index == nil && !Self.repeats(members.keys)
+        }
+
+        static func repeats(_ keys: [String]) -> Bool {
+            for i in keys.indices {
+                let length = keys[i].utf8.count
+                for j in keys.indices[..<i] where keys[j].utf8.count == length && keys[j] == keys[i] { return true }
+            }
+            return false
         }
 
         /// The field's value; a key of another length is passed over without comparing text.
         mutating func node<Key: CodingKey>(_ key: Key) -> Node? {
             let name = key.stringValue
+            guard inOrder else { return members.value(for: name) }
             let length = name.utf8.count
             let count = members.keys.count
             var i = next

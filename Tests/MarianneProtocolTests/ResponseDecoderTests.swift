@@ -153,6 +153,9 @@ struct ResponseDecoderTests {
         #expect(try ResponseDecoder.decode(ListResult.self, from: Array(listing.utf8)).jobs == summaries)
 
         let base = #""job_id":"a","kind":"score","name":"a","workspace":"/w","created_at":"2026-12-02T19:43:40.449Z","completed_sheets":0,"total_sheets":1"#
+        // A repeated key: the first one is read, as for every other type.
+        let repeated = try ResponseDecoder.decode(JobSummary.self, from: Array("{\"status\":\"failed\",\(base),\"name\":\"b\",\"status\":\"pending\"}".utf8))
+        #expect(repeated.name == "a" && repeated.status == .failed)
         for broken in [
             "{\(base)}", "{\(base),\"status\":\"sleeping\"}", "{\(base),\"status\":null}", "{\(base),\"status\":3}",
             #"{"kind":"score","name":"a","status":"pending","workspace":"/w","created_at":"2026-12-02T19:43:40.449Z","completed_sheets":0,"total_sheets":1}"#,
