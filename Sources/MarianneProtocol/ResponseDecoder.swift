@@ -28,12 +28,14 @@ public enum ResponseDecoder {
         if T.self == [String: Int].self {
             return unsafeBitCast(try integers(node, path: path), to: T.self)
         }
-        if T.self == JobSummary.self {
-            return unsafeBitCast(try JobSummary(node: node, path: path), to: T.self)
-        }
-        if T.self == [JobSummary].self {
-            return unsafeBitCast(try summaries(node, path: path), to: T.self)
-        }
+        // Read field by field; one that does not read is decoded again through the
+        // containers, so that its error is the one `Decodable` gives (which of two missing
+        // fields it names, for one).
+        do {
+            if T.self == JobSummary.self { return unsafeBitCast(try JobSummary(node: node, path: path), to: T.self) }
+            if T.self == [JobSummary].self { return unsafeBitCast(try summaries(node, path: path), to: T.self) }
+            if T.self == JobStatusResult.self { return unsafeBitCast(try JobStatusResult(node: node, path: path), to: T.self) }
+        } catch {}
         return try T(from: ResponseTreeDecoder(node: node, codingPath: path))
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import MarianneProtocol
 import Testing
+@testable import MarianneProtocol
 
 /// The client's answer decoder reads what Foundation's wire decoder reads, the same way.
 struct ResponseDecoderTests {
@@ -151,6 +151,11 @@ struct ResponseDecoderTests {
         let listing = String(decoding: try JSONEncoder.wire.encode(ListResult(jobs: summaries, nextCursor: 7)), as: UTF8.self)
         try same(RPCResponse<ListResult>.self, #"{"id":1,"jsonrpc":"2.0","result":"# + listing + "}")
         #expect(try ResponseDecoder.decode(ListResult.self, from: Array(listing.utf8)).jobs == summaries)
+        // The field-by-field reader itself, not the containers it falls back to on an error.
+        for summary in summaries {
+            var parser = ResponseDecoder.Parser(bytes: Array(try JSONEncoder.wire.encode(summary)))
+            #expect(try JobSummary(node: parser.document(), path: []) == summary)
+        }
 
         let base = #""job_id":"a","kind":"score","name":"a","workspace":"/w","created_at":"2026-12-02T19:43:40.449Z","completed_sheets":0,"total_sheets":1"#
         // A repeated key: the first one is read, as for every other type.
@@ -168,6 +173,67 @@ struct ResponseDecoderTests {
             let theirs = Result { try JSONDecoder.wire.decode([JobSummary].self, from: Data("[\(broken)]".utf8)) }
             if case .failure(let mine) = ours, case .failure(let foundation) = theirs {
                 // Foundation names no path for a number that does not fit; ours names the field.
+                let expected = Self.shape(foundation)
+                if expected == "dataCorrupted at []" {
+                    #expect(Self.shape(mine).hasPrefix("dataCorrupted at "), "\(broken)")
+                } else {
+                    #expect(Self.shape(mine) == expected, "\(broken)")
+                }
+            }
+        }
+    }
+
+    /// Status answers (read field by field, with their sheets and attempts) decode as
+    /// Foundation decodes them, and broken ones fail alike.
+    @Test func statusAnswersDecodeAsFoundationDecodesThem() throws {
+        var generator = SystemRandomNumberGenerator()
+        func maybe<T>(_ value: T) -> T? { Bool.random(using: &generator) ? value : nil }
+        let created = Date(timeIntervalSince1970: 1_780_000_000.125)
+        for i in 0..<100 {
+            let sheets = (0..<Int.random(in: 0...6, using: &generator)).map { n in
+                var sheet = SheetSummary(
+                    number: n + 1, status: SheetStatus.allCases.randomElement(using: &generator)!, attempts: n % 3,
+                    startedAt: maybe(created), finishedAt: maybe(created.addingTimeInterval(1.5)), exitCode: maybe(Int32(n)), signal: maybe(9),
+                    error: maybe("exit code \(n)"), stderrTail: maybe("tail \"é\"\n"), dependencies: Array(0..<n % 3), slurmJobID: maybe("12\(n)"),
+                    slurmState: maybe("PENDING"), slurmReason: maybe("Resources")
+                )
+                sheet.instrument = maybe("claude-code")
+                sheet.model = maybe("sonnet")
+                sheet.inputTokens = maybe(n * 100)
+                sheet.outputTokens = maybe(n * 10)
+                sheet.costUSD = maybe(Double(n) / 8)
+                sheet.output = maybe("answer \(n)")
+                sheet.attemptLog = maybe((0..<n % 3).map { a in
+                    SheetAttemptSummary(attempt: a + 1, instrument: "cli", model: maybe("m"), outcome: "completed", inputTokens: a, outputTokens: a * 2, costUSD: 0.25, durationSeconds: 0.5)
+                })
+                return sheet
+            }
+            var result = JobStatusResult(
+                job: JobSummary(jobID: "j\(i)", kind: "score", name: "n", status: .running, workspace: "/w", createdAt: created, totalSheets: sheets.count),
+                sheets: sheets, elapsedSeconds: maybe(2.5), maxDurationSeconds: maybe(60)
+            )
+            result.inputTokens = maybe(5)
+            result.outputTokens = maybe(6)
+            result.costUSD = maybe(0.75)
+            let line = String(decoding: try JSONEncoder.wire.encode(RPCResponse<JobStatusResult>(id: .int(1), result: result)), as: UTF8.self)
+            try same(RPCResponse<JobStatusResult>.self, line)
+            #expect(try ResponseDecoder.decode(RPCResponse<JobStatusResult>.self, from: Array(line.utf8)).result == result)
+            var parser = ResponseDecoder.Parser(bytes: Array(try JSONEncoder.wire.encode(result)))
+            #expect(try JobStatusResult(node: parser.document(), path: []) == result)
+        }
+        let job = #""job":{"job_id":"a","kind":"score","name":"a","status":"running","workspace":"/w","created_at":"2026-12-02T19:43:40.449Z","completed_sheets":0,"total_sheets":1}"#
+        let sheet = #""number":1,"attempts":1,"dependencies":[]"#
+        for broken in [
+            "{\(job)}", "{\"sheets\":[]}", "{\(job),\"sheets\":{}}", "{\(job),\"sheets\":[{\(sheet)}]}",
+            "{\(job),\"sheets\":[{\(sheet),\"status\":\"late\"}]}", "{\(job),\"sheets\":[{\(sheet),\"status\":\"failed\",\"dependencies\":[\"1\"]}]}",
+            "{\(job),\"sheets\":[{\(sheet),\"status\":\"failed\",\"attempts_log\":[{\"attempt\":1}]}]}",
+            "{\(job),\"sheets\":[{\(sheet),\"status\":\"failed\",\"exit_code\":4294967296}]}",
+            "{\(job),\"sheets\":[],\"elapsed_seconds\":\"2\"}",
+        ] {
+            try same(JobStatusResult.self, broken)
+            let ours = Result { try ResponseDecoder.decode(JobStatusResult.self, from: Array(broken.utf8)) }
+            let theirs = Result { try JSONDecoder.wire.decode(JobStatusResult.self, from: Data(broken.utf8)) }
+            if case .failure(let mine) = ours, case .failure(let foundation) = theirs {
                 let expected = Self.shape(foundation)
                 if expected == "dataCorrupted at []" {
                     #expect(Self.shape(mine).hasPrefix("dataCorrupted at "), "\(broken)")
