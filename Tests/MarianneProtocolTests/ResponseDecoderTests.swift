@@ -244,6 +244,22 @@ struct ResponseDecoderTests {
         }
     }
 
+    /// The field-by-field readers name every stored property of their types: a property added
+    /// to one of these types and not read in its `init(node:path:)` fails here, not silently
+    /// as a field the client never sees.
+    @Test func theFieldReadersReadEveryField() throws {
+        let date = Date(timeIntervalSince1970: 1_780_000_000)
+        let summary = JobSummary(jobID: "a", kind: "score", name: "a", status: .running, workspace: "/w", createdAt: date, totalSheets: 1)
+        let sheet = SheetSummary(number: 1, status: .failed, attempts: 1, startedAt: nil, finishedAt: nil, exitCode: nil, signal: nil, error: nil, stderrTail: nil, dependencies: [])
+        let attempt = SheetAttemptSummary(attempt: 1, instrument: "cli", model: nil, outcome: "failed", inputTokens: 0, outputTokens: 0, costUSD: 0, durationSeconds: 0)
+        let status = JobStatusResult(job: summary, sheets: [sheet], elapsedSeconds: nil, maxDurationSeconds: nil)
+        // The counts of `fields.required`/`fields.optional` calls in each reader.
+        #expect(Mirror(reflecting: summary).children.count == 22, "JobSummary(node:path:) reads 22 fields")
+        #expect(Mirror(reflecting: sheet).children.count == 20, "SheetSummary(node:path:) reads 20 fields")
+        #expect(Mirror(reflecting: attempt).children.count == 8, "SheetAttemptSummary(node:path:) reads 8 fields")
+        #expect(Mirror(reflecting: status).children.count == 7, "JobStatusResult(node:path:) reads 7 fields")
+    }
+
     /// A decoding error's case and coding path, which both decoders must agree on.
     static func shape(_ error: any Error) -> String {
         switch error {
