@@ -116,18 +116,10 @@ extension ResponseDecoder {
     }
 
     static func strings(_ node: Node, path: [any CodingKey]) throws -> [String] {
-        guard case .array(let items) = node else { throw mismatch([String].self, node, path) }
-        var result: [String] = []
-        result.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() { result.append(try string(item, path: path + [IndexKey(i)])) }
-        return result
+        try elements(node, path: path) { try string($0, path: $1) }
     }
 
     static func summaries(_ node: Node, path: [any CodingKey]) throws -> [JobSummary] {
-        guard case .array(let items) = node else { throw mismatch([JobSummary].self, node, path) }
-        var result: [JobSummary] = []
-        result.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() { result.append(try JobSummary(node: item, path: path + [IndexKey(i)])) }
-        return result
+        try elements(node, path: path) { try JobSummary(node: $0, path: $1) }
     }
 }

@@ -19,11 +19,7 @@ public enum ResponseDecoder {
 
     static func decodeValue<T: Decodable>(_ type: T.Type, from node: Node, path: [any CodingKey]) throws -> T {
         if T.self == Date.self {
-            guard case .string(let text) = node else { throw mismatch(String.self, node, path) }
-            guard let date = ISO8601.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "not an ISO 8601 date: \(text)"))
-            }
-            return unsafeBitCast(date, to: T.self)
+            return unsafeBitCast(try date(node, path: path), to: T.self)
         }
         if T.self == [String: Int].self {
             return unsafeBitCast(try integers(node, path: path), to: T.self)

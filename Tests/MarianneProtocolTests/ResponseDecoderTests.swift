@@ -169,17 +169,7 @@ struct ResponseDecoderTests {
             "{\(base),\"status\":\"pending\",\"running_seconds\":\"1\"}", "[]", "null",
         ] {
             try same(JobSummary.self, broken)
-            let ours = Result { try ResponseDecoder.decode([JobSummary].self, from: Array("[\(broken)]".utf8)) }
-            let theirs = Result { try JSONDecoder.wire.decode([JobSummary].self, from: Data("[\(broken)]".utf8)) }
-            if case .failure(let mine) = ours, case .failure(let foundation) = theirs {
-                // Foundation names no path for a number that does not fit; ours names the field.
-                let expected = Self.shape(foundation)
-                if expected == "dataCorrupted at []" {
-                    #expect(Self.shape(mine).hasPrefix("dataCorrupted at "), "\(broken)")
-                } else {
-                    #expect(Self.shape(mine) == expected, "\(broken)")
-                }
-            }
+            sameFailure([JobSummary].self, "[\(broken)]")
         }
     }
 
@@ -231,16 +221,7 @@ struct ResponseDecoderTests {
             "{\(job),\"sheets\":[],\"elapsed_seconds\":\"2\"}",
         ] {
             try same(JobStatusResult.self, broken)
-            let ours = Result { try ResponseDecoder.decode(JobStatusResult.self, from: Array(broken.utf8)) }
-            let theirs = Result { try JSONDecoder.wire.decode(JobStatusResult.self, from: Data(broken.utf8)) }
-            if case .failure(let mine) = ours, case .failure(let foundation) = theirs {
-                let expected = Self.shape(foundation)
-                if expected == "dataCorrupted at []" {
-                    #expect(Self.shape(mine).hasPrefix("dataCorrupted at "), "\(broken)")
-                } else {
-                    #expect(Self.shape(mine) == expected, "\(broken)")
-                }
-            }
+            sameFailure(JobStatusResult.self, broken)
         }
     }
 
@@ -258,6 +239,20 @@ struct ResponseDecoderTests {
         #expect(Mirror(reflecting: sheet).children.count == 20, "SheetSummary(node:path:) reads 20 fields")
         #expect(Mirror(reflecting: attempt).children.count == 8, "SheetAttemptSummary(node:path:) reads 8 fields")
         #expect(Mirror(reflecting: status).children.count == 7, "JobStatusResult(node:path:) reads 7 fields")
+    }
+
+    /// When both decoders refuse `line`, they give the same error case and path (Foundation
+    /// names no path for a number that does not fit; ours names the field).
+    func sameFailure<T: Codable>(_ type: T.Type, _ line: String) {
+        let ours = Result { try ResponseDecoder.decode(T.self, from: Array(line.utf8)) }
+        let theirs = Result { try JSONDecoder.wire.decode(T.self, from: Data(line.utf8)) }
+        guard case .failure(let mine) = ours, case .failure(let foundation) = theirs else { return }
+        let expected = Self.shape(foundation)
+        if expected == "dataCorrupted at []" {
+            #expect(Self.shape(mine).hasPrefix("dataCorrupted at "), "\(line)")
+        } else {
+            #expect(Self.shape(mine) == expected, "\(line)")
+        }
     }
 
     /// A decoding error's case and coding path, which both decoders must agree on.
