@@ -31,6 +31,7 @@ public enum ResponseDecoder {
             if T.self == JobSummary.self { return unsafeBitCast(try JobSummary(node: node, path: path), to: T.self) }
             if T.self == [JobSummary].self { return unsafeBitCast(try summaries(node, path: path), to: T.self) }
             if T.self == JobStatusResult.self { return unsafeBitCast(try JobStatusResult(node: node, path: path), to: T.self) }
+            if T.self == ConductorStatusResult.self { return unsafeBitCast(try ConductorStatusResult(node: node, path: path), to: T.self) }
         } catch {}
         return try T(from: ResponseTreeDecoder(node: node, codingPath: path))
     }

@@ -225,6 +225,39 @@ struct ResponseDecoderTests {
         }
     }
 
+    /// Conductor statuses (read field by field, Slurm's part too) decode as Foundation decodes
+    /// them, and broken ones fail alike.
+    @Test func conductorStatusesDecodeAsFoundationDecodesThem() throws {
+        var generator = SystemRandomNumberGenerator()
+        func maybe<T>(_ value: T) -> T? { Bool.random(using: &generator) ? value : nil }
+        for i in 0..<100 {
+            var status = ConductorStatusResult(
+                pid: Int32(i + 1), version: "0.1.\(i)", uptimeSeconds: Double(i) * 1.25, uptime: "\(i)s", rssBytes: i * 4096, home: "/h \(i)",
+                jobsByStatus: Dictionary(uniqueKeysWithValues: (0..<i % 4).map { ("s\($0)", $0) }), runningJobs: (0..<i % 3).map { "j\($0)" },
+                modules: maybe(["m"]) ?? [], recoveredJobs: i % 2, maxConcurrentJobs: 4, httpURL: maybe("http://127.0.0.1:\(8000 + i)"),
+                problems: maybe(["disk \"full\""]),
+                slurm: maybe(SlurmReachability(sbatch: maybe("/usr/bin/sbatch"), clusterAnswers: Bool.random(using: &generator), message: "ok é", ageSeconds: maybe(3.5), followedJobs: i % 5))
+            )
+            status.rateLimits = maybe([InstrumentRateLimit(instrument: "claude-code", until: Date(timeIntervalSince1970: 1_780_000_000), jobID: "j", sheet: 2, reason: "429", waitingSheets: 1)])
+            status.modelSlots = maybe([ModelSlotUsage(instrument: "claude-code", model: "sonnet", running: 1, limit: 2, waiting: 0)])
+            let line = String(decoding: try JSONEncoder.wire.encode(RPCResponse<ConductorStatusResult>(id: .int(1), result: status)), as: UTF8.self)
+            try same(RPCResponse<ConductorStatusResult>.self, line)
+            #expect(try ResponseDecoder.decode(RPCResponse<ConductorStatusResult>.self, from: Array(line.utf8)).result == status)
+            var parser = ResponseDecoder.Parser(bytes: Array(try JSONEncoder.wire.encode(status)))
+            #expect(try ConductorStatusResult(node: parser.document(), path: []) == status)
+        }
+        let base = #""home":"/h","jobs_by_status":{},"max_concurrent_jobs":4,"modules":[],"pid":1,"recovered_jobs":0,"rss_bytes":1,"running_jobs":[],"uptime":"1s","uptime_seconds":1"#
+        for broken in [
+            "{\(base)}", "{\(base),\"version\":1}", "{\(base),\"version\":\"v\",\"slurm\":{\"message\":\"m\"}}",
+            "{\(base),\"version\":\"v\",\"slurm\":{\"message\":\"m\",\"cluster_answers\":\"yes\",\"followed_jobs\":0}}",
+            "{\(base),\"version\":\"v\",\"jobs_by_status\":{\"a\":\"1\"}}", "{\(base),\"version\":\"v\",\"rate_limits\":[{}]}",
+            "{\(base),\"version\":\"v\",\"pid\":4294967296}",
+        ] {
+            try same(ConductorStatusResult.self, broken)
+            sameFailure(ConductorStatusResult.self, broken)
+        }
+    }
+
     /// The field-by-field readers name every stored property of their types: a property added
     /// to one of these types and not read in its `init(node:path:)` fails here, not silently
     /// as a field the client never sees.
@@ -239,6 +272,13 @@ struct ResponseDecoderTests {
         #expect(Mirror(reflecting: sheet).children.count == 20, "SheetSummary(node:path:) reads 20 fields")
         #expect(Mirror(reflecting: attempt).children.count == 8, "SheetAttemptSummary(node:path:) reads 8 fields")
         #expect(Mirror(reflecting: status).children.count == 7, "JobStatusResult(node:path:) reads 7 fields")
+        let slurm = SlurmReachability(sbatch: nil, clusterAnswers: false, message: "m")
+        let conductor = ConductorStatusResult(
+            pid: 1, version: "v", uptimeSeconds: 1, uptime: "1s", rssBytes: 1, home: "/h", jobsByStatus: [:], runningJobs: [], modules: [], recoveredJobs: 0,
+            maxConcurrentJobs: 4, slurm: slurm
+        )
+        #expect(Mirror(reflecting: conductor).children.count == 16, "ConductorStatusResult(node:path:) reads 16 fields")
+        #expect(Mirror(reflecting: slurm).children.count == 5, "SlurmReachability(node:path:) reads 5 fields")
     }
 
     /// When both decoders refuse `line`, they give the same error case and path (Foundation
