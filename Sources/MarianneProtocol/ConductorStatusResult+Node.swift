@@ -5,8 +5,7 @@ extension ConductorStatusResult {
     /// (see `JobSummary.init(node:path:)`); the rate limits and model slots, present only
     /// while there are some, go through the containers.
     init(node: ResponseDecoder.Node, path: [any CodingKey]) throws {
-        guard case .object(let members) = node else { throw ResponseDecoder.mismatch(ConductorStatusResult.self, node, path) }
-        var fields = ResponseDecoder.FieldReader(members: members, path: path)
+        var fields = try ResponseDecoder.FieldReader(object: node, path: path, of: ConductorStatusResult.self)
         typealias Key = CodingKeys
         // In the order the wire's sorted keys put them.
         home = try fields.required(Key.home, ResponseDecoder.string)
@@ -31,8 +30,7 @@ extension ConductorStatusResult {
 extension SlurmReachability {
     /// What a conductor's status says of Slurm, read as `Decodable` reads it.
     init(node: ResponseDecoder.Node, path: [any CodingKey]) throws {
-        guard case .object(let members) = node else { throw ResponseDecoder.mismatch(SlurmReachability.self, node, path) }
-        var fields = ResponseDecoder.FieldReader(members: members, path: path)
+        var fields = try ResponseDecoder.FieldReader(object: node, path: path, of: SlurmReachability.self)
         typealias Key = CodingKeys
         ageSeconds = try fields.optional(Key.ageSeconds, ResponseDecoder.floating)
         clusterAnswers = try fields.required(Key.clusterAnswers, ResponseDecoder.bool)

@@ -7,8 +7,7 @@ extension JobSummary {
     /// row, and through the generic containers each cost about 100,000 instructions (a
     /// container box, a metadata lookup per generic field, an index of the object's keys).
     init(node: ResponseDecoder.Node, path: [any CodingKey]) throws {
-        guard case .object(let members) = node else { throw ResponseDecoder.mismatch(JobSummary.self, node, path) }
-        var fields = ResponseDecoder.FieldReader(members: members, path: path)
+        var fields = try ResponseDecoder.FieldReader(object: node, path: path, of: JobSummary.self)
         typealias Key = CodingKeys
         // In the order the wire's sorted keys put them: each is found at the first look.
         after = try fields.optional(Key.after, ResponseDecoder.strings)
@@ -30,17 +29,9 @@ extension JobSummary {
         queuePosition = try fields.optional(Key.queuePosition, ResponseDecoder.integer)
         runningSeconds = try fields.optional(Key.runningSeconds, ResponseDecoder.floating)
         startedAt = try fields.optional(Key.startedAt, ResponseDecoder.date)
-        status = try fields.required(Key.status, Self.status)
+        status = try fields.required(Key.status, ResponseDecoder.named)
         totalSheets = try fields.required(Key.totalSheets, ResponseDecoder.integer)
         workspace = try fields.required(Key.workspace, ResponseDecoder.string)
-    }
-
-    private static func status(_ node: ResponseDecoder.Node, path: [any CodingKey]) throws -> JobStatus {
-        let text = try ResponseDecoder.string(node, path: path)
-        guard let status = JobStatus(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Cannot initialize JobStatus from invalid String value \(text)"))
-        }
-        return status
     }
 }
 
@@ -55,7 +46,9 @@ extension ResponseDecoder {
         private let inOrder: Bool
         private var next = 0
 
-        init(members: Members, path: [any CodingKey]) {
+        /// The reader of `node`, which must be an object (as `type` reads one).
+        init<T>(object node: Node, path: [any CodingKey], of type: T.Type) throws {
+            guard case .object(let members) = node else { throw mismatch(T.self, node, path) }
             self.members = members
             self.path = path
             inOrder = members.index == nil && !Self.repeats(members.keys)
@@ -113,6 +106,15 @@ extension ResponseDecoder {
             throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "not an ISO 8601 date: \(text)"))
         }
         return date
+    }
+
+    /// A value of a string enum (a status), refused as `Decodable` refuses an unknown one.
+    static func named<T: RawRepresentable>(_ node: Node, path: [any CodingKey]) throws -> T where T.RawValue == String {
+        let text = try string(node, path: path)
+        guard let value = T(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Cannot initialize \(T.self) from invalid String value \(text)"))
+        }
+        return value
     }
 
     static func strings(_ node: Node, path: [any CodingKey]) throws -> [String] {

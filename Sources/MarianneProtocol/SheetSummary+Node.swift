@@ -5,8 +5,7 @@ extension JobStatusResult {
     /// `JobSummary.init(node:path:)`): `mzt status` decodes one per call, and through the
     /// generic containers its sheets' and attempts' types were most of the command.
     init(node: ResponseDecoder.Node, path: [any CodingKey]) throws {
-        guard case .object(let members) = node else { throw ResponseDecoder.mismatch(JobStatusResult.self, node, path) }
-        var fields = ResponseDecoder.FieldReader(members: members, path: path)
+        var fields = try ResponseDecoder.FieldReader(object: node, path: path, of: JobStatusResult.self)
         typealias Key = CodingKeys
         // In the order the wire's sorted keys put them.
         costUSD = try fields.optional(Key.costUSD, ResponseDecoder.floating)
@@ -24,8 +23,7 @@ extension JobStatusResult {
 extension SheetSummary {
     /// A sheet of a status answer, read as `Decodable` reads it.
     init(node: ResponseDecoder.Node, path: [any CodingKey]) throws {
-        guard case .object(let members) = node else { throw ResponseDecoder.mismatch(SheetSummary.self, node, path) }
-        var fields = ResponseDecoder.FieldReader(members: members, path: path)
+        var fields = try ResponseDecoder.FieldReader(object: node, path: path, of: SheetSummary.self)
         typealias Key = CodingKeys
         attempts = try fields.required(Key.attempts, ResponseDecoder.integer)
         attemptLog = try fields.optional(Key.attemptLog) { node, path in
@@ -49,13 +47,7 @@ extension SheetSummary {
         slurmReason = try fields.optional(Key.slurmReason, ResponseDecoder.string)
         slurmState = try fields.optional(Key.slurmState, ResponseDecoder.string)
         startedAt = try fields.optional(Key.startedAt, ResponseDecoder.date)
-        status = try fields.required(Key.status) { node, path in
-            let text = try ResponseDecoder.string(node, path: path)
-            guard let status = SheetStatus(rawValue: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Cannot initialize SheetStatus from invalid String value \(text)"))
-            }
-            return status
-        }
+        status = try fields.required(Key.status, ResponseDecoder.named)
         stderrTail = try fields.optional(Key.stderrTail, ResponseDecoder.string)
     }
 }
@@ -63,8 +55,7 @@ extension SheetSummary {
 extension SheetAttemptSummary {
     /// An attempt of a sheet of a status answer, read as `Decodable` reads it.
     init(node: ResponseDecoder.Node, path: [any CodingKey]) throws {
-        guard case .object(let members) = node else { throw ResponseDecoder.mismatch(SheetAttemptSummary.self, node, path) }
-        var fields = ResponseDecoder.FieldReader(members: members, path: path)
+        var fields = try ResponseDecoder.FieldReader(object: node, path: path, of: SheetAttemptSummary.self)
         typealias Key = CodingKeys
         attempt = try fields.required(Key.attempt, ResponseDecoder.integer)
         costUSD = try fields.required(Key.costUSD, ResponseDecoder.floating)
