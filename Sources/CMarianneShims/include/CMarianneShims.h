@@ -3,6 +3,7 @@
 
 #include <spawn.h>
 #include <stdio.h>
+#include <sys/epoll.h>
 
 /// Makes the calling process a child subreaper (prctl PR_SET_CHILD_SUBREAPER): orphaned
 /// descendants are re-parented to it instead of to init. Returns 0 or -1 with errno set.
@@ -41,5 +42,37 @@ int marianne_spawn_add_close_from(posix_spawn_file_actions_t *actions, int lowes
 /// A pidfd for `pid` (the pidfd_open system call, Linux 5.3+). Returns the descriptor or -1
 /// with errno set (ENOSYS on an older kernel).
 int marianne_pidfd_open(int pid);
+
+/// What `marianne_spawn` starts: a program, its arguments and environment (NULL-terminated
+/// arrays of C strings), the folder it starts in, the descriptors that become its standard
+/// input, output and error, and whether it leads a new session (otherwise a new process
+/// group).
+struct marianne_spawn_request {
+    const char *path;
+    char *const *arguments;
+    char *const *environment;
+    const char *working_directory;
+    int standard_input;
+    int standard_output;
+    int standard_error;
+    int new_session;
+};
+
+/// Starts `request` as a child process: clone with CLONE_VM | CLONE_VFORK (no page tables
+/// copied, the calling thread waits only until the exec) and CLONE_PIDFD. The child resets
+/// every signal to its default action, leads a new process group (or session), changes to
+/// the working folder, takes the three descriptors as 0, 1 and 2, closes every other
+/// descriptor, unblocks all signals and execs. Returns the pid and stores the child's pidfd
+/// (close-on-exec; -1 on a kernel without CLONE_PIDFD, before 5.2) in `pidfd`, or returns
+/// minus the error number of the step that failed (the failed child is reaped here).
+int marianne_spawn(const struct marianne_spawn_request *request, int *pidfd);
+
+/// Reaps the exited child of `pidfd` (waitid P_PIDFD, WEXITED): returns 0 and stores either
+/// its exit code in `code` (and -1 in `signal`) or the signal that ended it in `signal` (and
+/// -1 in `code`); returns -1 with errno set when it cannot.
+int marianne_reap_pidfd(int pidfd, int *code, int *signal);
+
+/// `marianne_reap_pidfd` by pid (waitpid), for a child started without a pidfd.
+int marianne_reap_pid(int pid, int *code, int *signal);
 
 #endif

@@ -1,12 +1,11 @@
 import Foundation
-import Subprocess
-import SystemPackage
 
 /// The file descriptors a child writes its stdout and stderr to, and the readers of the
 /// pipes among them. The child's ends are closed in the parent as soon as the child exists.
 final class ChildOutputs: @unchecked Sendable {
-    let stdoutOutput: FileDescriptorOutput
-    let stderrOutput: FileDescriptorOutput
+    /// The descriptors the child gets as 1 and 2.
+    let stdoutFD: Int32
+    let stderrFD: Int32
     let readers: [OutputReader]
     private let lock = NSLock()
     private var childEnds: [Int32]
@@ -43,10 +42,8 @@ final class ChildOutputs: @unchecked Sendable {
                     return write
                 }
             }
-            let out = try prepare(stdout)
-            let err = try prepare(stderr)
-            stdoutOutput = .fileDescriptor(FileDescriptor(rawValue: out), closeAfterSpawningProcess: false)
-            stderrOutput = .fileDescriptor(FileDescriptor(rawValue: err), closeAfterSpawningProcess: false)
+            stdoutFD = try prepare(stdout)
+            stderrFD = try prepare(stderr)
         } catch {
             for fd in childEnds { close(fd) }
             for reader in readers { reader.abandon() }

@@ -1,14 +1,13 @@
 import Foundation
 import MarianneProtocol
-import Subprocess
-import SystemPackage
 
 /// Runs child processes: the one way the conductor starts a program (sheets, validations,
 /// hooks, modules). Each child leads a new process group; `run` waits for it with a
 /// timeout, stops its group (TERM, then KILL after the grace period) on timeout or task
 /// cancellation, and before returning stops whatever the child left behind: the rest of
-/// its group and any descendant that escaped into its own session. Spawning and waiting
-/// are swift-subprocess's (posix_spawn, one pidfd/epoll monitor thread for all children).
+/// its group and any descendant that escaped into its own session. `ChildSpawner` starts
+/// the child (a vfork-style clone with a pidfd) on the calling thread, and `ChildExits`
+/// waits for it (one epoll thread for all children).
 public enum ProcessRunner {
     /// Environment variable every child gets, unique per run: descendants that left the
     /// process group are recognised by it.
@@ -32,10 +31,9 @@ public enum ProcessRunner {
             throw SpawnError(.system, "\(error)")
         }
         let control = RunControlState()
-        let configuration = Configuration(
-            executable: .path(FilePath(executable)), arguments: Arguments(spec.arguments),
-            environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
-            workingDirectory: FilePath(spec.workingDirectory), platformOptions: spec.newSession ? Self.sessionOptions : Self.options
+        let request = ChildSpawner.Request(
+            executable: executable, arguments: spec.arguments, environment: environment,
+            workingDirectory: spec.workingDirectory, newSession: spec.newSession
         )
         let readers = outputs.readers
         // Output that goes only to files has no pipe to drain: no reading task, no race.
@@ -45,7 +43,7 @@ public enum ProcessRunner {
             }
         }
         let spawned: Result<ExitStatus, SpawnError> = await withTaskCancellationHandler {
-            let result = await spawnAndWait(configuration, stdin: spec.stdin, outputs: outputs, control: control, grace: grace, timeout: timeout, started: started)
+            let result = await spawnAndWait(request, stdin: spec.stdin, outputs: outputs, control: control, grace: grace, timeout: timeout, started: started)
             outputs.closeChildEnds()
             if case .success = result, let pid = control.pid {
                 await ProcessGroups.stopRemaining(pid, grace: grace)
@@ -84,64 +82,47 @@ public enum ProcessRunner {
         }
     }
 
-    private static let options: PlatformOptions = {
-        var options = PlatformOptions()
-        options.processGroupID = 0
-        return options
-    }()
-
-    /// A new session, whose leader also leads its process group.
-    private static let sessionOptions: PlatformOptions = {
-        var options = PlatformOptions()
-        options.createSession = true
-        options.processGroupID = 0
-        return options
-    }()
-
     private static func spawnAndWait(
-        _ configuration: Configuration, stdin: ProcessSpec.Input, outputs: ChildOutputs, control: RunControlState,
+        _ request: ChildSpawner.Request, stdin: ProcessSpec.Input, outputs: ChildOutputs, control: RunControlState,
         grace: Double, timeout: Double?, started: @escaping @Sendable (StartedProcess) async -> Void
     ) async -> Result<ExitStatus, SpawnError> {
-        ChildTable.shared.beginSpawn()
-        var registered = false
-        do {
-            let body: @Sendable (Int32) async -> Void = { pid in
-                control.started(pid: pid, grace: grace, timeout: timeout)
-                await started(StartedProcess(pid: pid))
-            }
-            let status: TerminationStatus
+        let input: Int32
+        do throws(SpawnError) {
             switch stdin {
             case .null:
-                status = try await Subprocess.run(
-                    configuration, input: .none, output: outputs.stdoutOutput, error: outputs.stderrOutput
-                ) { execution in
-                    ChildTable.shared.endSpawn(pid: execution.processIdentifier.value)
-                    await body(execution.processIdentifier.value)
-                }.terminationStatus
+                input = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                guard input >= 0 else { throw SpawnError(.system, "cannot open /dev/null: \(String(cString: strerror(errno)))") }
             case .bytes(let bytes):
-                let input = try StdinFile.open(bytes)
-                defer { close(input) }
-                status = try await Subprocess.run(
-                    configuration, input: .fileDescriptor(FileDescriptor(rawValue: input), closeAfterSpawningProcess: false),
-                    output: outputs.stdoutOutput, error: outputs.stderrOutput
-                ) { execution in
-                    ChildTable.shared.endSpawn(pid: execution.processIdentifier.value)
-                    await body(execution.processIdentifier.value)
-                }.terminationStatus
-            }
-            registered = true
-            control.exited()
-            if let pid = control.pid { ChildTable.shared.finished(pid: pid) }
-            switch status {
-            case .exited(let code): return .success(.exited(code))
-            case .signaled(let signal): return .success(.signaled(signal))
+                input = try StdinFile.open(bytes)
             }
         } catch {
-            if !registered, control.pid == nil { ChildTable.shared.endSpawn(pid: nil) }
             control.exited()
-            if let pid = control.pid { ChildTable.shared.finished(pid: pid) }
-            return .failure(SpawnError(.system, "could not start \(configuration.executable): \(error)"))
+            return .failure(error)
         }
+        ChildTable.shared.beginSpawn()
+        let child: ChildSpawner.Child
+        do {
+            child = try ChildSpawner.spawn(request, stdin: input, stdout: outputs.stdoutFD, stderr: outputs.stderrFD)
+        } catch {
+            close(input)
+            ChildTable.shared.endSpawn(pid: nil)
+            control.exited()
+            return .failure(error)
+        }
+        close(input)
+        ChildTable.shared.endSpawn(pid: child.pid)
+        // The child's ends of its output pipes: only the child holds them now, so the
+        // readers see end of file when it (and whatever inherited them) is done.
+        outputs.closeChildEnds()
+        control.started(pid: child.pid, grace: grace, timeout: timeout)
+        await started(StartedProcess(pid: child.pid))
+        let status = await ChildExits.shared.exit(of: child)
+        control.exited()
+        ChildTable.shared.finished(pid: child.pid)
+        guard let status else {
+            return .failure(SpawnError(.system, "the child \(child.pid) of \(request.executable) was reaped elsewhere; its exit status is lost"))
+        }
+        return .success(status)
     }
 }
 
