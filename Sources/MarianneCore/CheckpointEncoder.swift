@@ -75,19 +75,21 @@ public final class CheckpointEncoder: @unchecked Sendable {
         return out
     }
 
-    /// The positions where `new` differs from `old` (same count). A sheet the runner did not
-    /// touch is the very same value, bit for bit (its strings and arrays share their
-    /// storage), and is passed over without a copy or a field-by-field comparison; any other
-    /// is compared (bits can differ for equal values, never the other way round).
+    /// The positions where `new` differs from `old` (same count). Each pair is compared in
+    /// place through pointers: reading an element out of an array copies it (a retain per
+    /// string and array in it), and comparing every sheet of a long score at each write
+    /// made those copies most of the cost. Comparing the raw bytes first does not work:
+    /// each copy of the array (the runner's, at its next change) leaves the padding between
+    /// fields different. A sheet the runner did not touch shares its strings and arrays with
+    /// the old one, and `==` on those checks identity first.
     static func changed(_ old: [SheetState], _ new: [SheetState]) -> [Int] {
         guard !new.isEmpty, old.count == new.count else { return Array(new.indices) }
-        let stride = MemoryLayout<SheetState>.stride
         return old.withUnsafeBufferPointer { before in
             new.withUnsafeBufferPointer { after in
-                let a = UnsafeRawPointer(before.baseAddress!), b = UnsafeRawPointer(after.baseAddress!)
-                return (0..<after.count).filter { i in
-                    memcmp(a + i * stride, b + i * stride, MemoryLayout<SheetState>.size) != 0 && before[i] != after[i]
-                }
+                let a = before.baseAddress!, b = after.baseAddress!
+                var positions: [Int] = []
+                for i in 0..<after.count where a[i] != b[i] { positions.append(i) }
+                return positions
             }
         }
     }

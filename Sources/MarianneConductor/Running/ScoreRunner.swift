@@ -282,9 +282,15 @@ actor ScoreRunner: JobRunner {
     }
 
     /// True when no sheet but `number` is waiting or running: the run ends once it has.
+    /// Scanned from the end, where the sheets still to run are, by index: an element is read
+    /// in place, never copied (a copy of each sheet made this quadratic in a long score).
     func isLastOpenSheet(_ number: Int) -> Bool {
-        inFlight.allSatisfy { $0 == number }
-            && !checkpoint.sheets.contains { $0.number != number && ($0.status == .pending || $0.status == .running) }
+        guard inFlight.allSatisfy({ $0 == number }) else { return false }
+        for index in checkpoint.sheets.indices.reversed() where checkpoint.sheets[index].number != number {
+            let status = checkpoint.sheets[index].status
+            if status == .pending || status == .running { return false }
+        }
+        return true
     }
 
     /// Writes durably and waits: what is written is on disk before anything that depends on it.

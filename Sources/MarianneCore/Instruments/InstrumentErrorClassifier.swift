@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What kind of failure an attempt's output shows, by the profile's patterns
 /// (`cli.errors`, case-insensitive). Each kind is handled its own way by the conductor.
@@ -81,10 +82,30 @@ public struct RegexPattern: @unchecked Sendable {
     let regex: NSRegularExpression
 
     public init?(_ pattern: String) {
-        guard let regex = try? NSRegularExpression(pattern: PythonRegex.translate(pattern), options: [.caseInsensitive]) else { return nil }
+        guard let regex = Self.compiled(pattern) else { return nil }
         self.pattern = pattern
         self.regex = regex
     }
+
+    /// Patterns compiled so far (a compiled expression is immutable and safe to share across
+    /// threads): every attempt builds its classifier from the same few profile patterns, and
+    /// compiling them each time was a tenth of a short sheet's work. A pattern that does not
+    /// compile is remembered too. Bounded: emptied when full.
+    private static let cache = Mutex<[String: NSRegularExpression?]>([:])
+    static let cacheLimit = 1024
+
+    static func compiled(_ pattern: String) -> NSRegularExpression? {
+        if let known = cache.withLock({ $0[pattern] }) { return known }
+        let regex = try? NSRegularExpression(pattern: PythonRegex.translate(pattern), options: [.caseInsensitive])
+        cache.withLock {
+            if $0.count >= cacheLimit { $0.removeAll() }
+            $0[pattern] = .some(regex)
+        }
+        return regex
+    }
+
+    /// How many patterns the cache holds (for tests).
+    static var cachedCount: Int { cache.withLock { $0.count } }
 
     public func matches(_ text: String) -> Bool {
         regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
