@@ -2,10 +2,10 @@ import CMarianneShims
 import Foundation
 
 /// The conductor's own children. With the conductor a child subreaper, descendants that
-/// lose their parent are re-parented to it; swift-subprocess reaps only the children it
-/// started, so the adopted ones are reaped here, by pid, once they are zombies. A spawn in
-/// flight (its pid not known yet) holds the sweep off, so a child of ours is never reaped
-/// behind swift-subprocess's back.
+/// lose their parent are re-parented to it; `ChildExits` reaps only the children
+/// `ChildSpawner` started, so the adopted ones are reaped here, by pid, once they are
+/// zombies. A spawn in flight (its pid not known yet) holds the sweep off, so a child of
+/// ours is never reaped behind `ChildExits`' back.
 final class ChildTable: @unchecked Sendable {
     static let shared = ChildTable()
 
@@ -35,7 +35,7 @@ final class ChildTable: @unchecked Sendable {
         }
     }
 
-    /// swift-subprocess has reaped it.
+    /// `ChildExits` has reaped it.
     func finished(pid: Int32) {
         lock.withLock { _ = direct.remove(pid) }
     }
@@ -61,7 +61,7 @@ final class ChildTable: @unchecked Sendable {
 
     /// The children of the main thread: the kernel hands orphans to a subreaper's first
     /// live thread, the main one, so one small file says whether there are any (the
-    /// children of the other threads are the ones swift-subprocess started).
+    /// children the main thread started itself are listed too, and told apart by `direct`).
     private static func adoptedCandidates() -> [Int32] {
         let pid = getpid()
         return ProcFS.children(ofThread: pid, in: pid)
