@@ -24,11 +24,11 @@ struct spawn_child_state {
     volatile int error;
 };
 
-/// The whole signal set, as the kernel takes it (the C library's wrappers keep two of its
-/// own signals out of any mask).
+/// The whole signal set, as the kernel takes it (the C library's `sigfillset` and wrappers
+/// keep two of its own signals out of any mask).
 static void block_all_signals(sigset_t *old) {
     sigset_t all;
-    sigfillset(&all);
+    memset(&all, 0xff, sizeof(all));
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, old, _NSIG / 8);
 }
 
@@ -127,13 +127,15 @@ int marianne_spawn(const struct marianne_spawn_request *request, int *pidfd) {
     return pid;
 }
 
-int marianne_reap_pidfd(int pidfd, int *code, int *signal) {
+int marianne_reap_pidfd(int pidfd, int pid, int *code, int *signal) {
     siginfo_t info;
     memset(&info, 0, sizeof(info));
     int result;
     do {
         result = waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED);
     } while (result < 0 && errno == EINTR);
+    // Linux 5.2 and 5.3 have pidfds but not waitid on them.
+    if (result < 0 && errno == EINVAL) return marianne_reap_pid(pid, code, signal);
     if (result < 0) return -1;
     if (info.si_code == CLD_EXITED) {
         *code = info.si_status;

@@ -75,13 +75,8 @@ public final class CheckpointEncoder: @unchecked Sendable {
         return out
     }
 
-    /// The positions where `new` differs from `old` (same count). Each pair is compared in
-    /// place through pointers: reading an element out of an array copies it (a retain per
-    /// string and array in it), and comparing every sheet of a long score at each write
-    /// made those copies most of the cost. Comparing the raw bytes first does not work:
-    /// each copy of the array (the runner's, at its next change) leaves the padding between
-    /// fields different. A sheet the runner did not touch shares its strings and arrays with
-    /// the old one, and `==` on those checks identity first.
+    /// The positions where `new` may differ from `old` (same count): every sheet whose
+    /// fields' bytes differ (`same`). Each is then encoded again.
     static func changed(_ old: [SheetState], _ new: [SheetState]) -> [Int] {
         guard !new.isEmpty, old.count == new.count else { return Array(new.indices) }
         return old.withUnsafeBufferPointer { before in
@@ -94,23 +89,48 @@ public final class CheckpointEncoder: @unchecked Sendable {
         }
     }
 
-    /// The fields `SheetState` has; a test fails when it gains one `same` does not compare.
+    /// The fields `SheetState` has; a test fails when it gains one `fieldBytes` does not list.
     static let comparedFields = 20
 
-    /// `==`, field by field through the pointers: each field is read where it is (a copy of
-    /// the whole sheet retains every string and array in it, twice per comparison). The
-    /// plain fields come first, so a changed sheet is usually told apart at once.
+    /// Where each stored field of a `SheetState` lies, adjacent fields merged into one run:
+    /// the bytes between the runs are padding, which copies do not preserve.
+    static let fieldBytes: [Range<Int>] = {
+        typealias S = SheetState
+        func at<T>(_ path: KeyPath<S, T>, _: T.Type) -> Range<Int> {
+            let offset = MemoryLayout<S>.offset(of: path)!
+            return offset..<(offset + MemoryLayout<T>.size)
+        }
+        let fields = [
+            at(\.number, Int.self), at(\.status, SheetStatus.self), at(\.attempts, Int.self), at(\.startedAt, Date?.self),
+            at(\.finishedAt, Date?.self), at(\.exitCode, Int32?.self), at(\.signal, Int32?.self), at(\.error, String?.self),
+            at(\.validations, [ValidationOutcome].self), at(\.stdoutTail, String?.self), at(\.stderrTail, String?.self),
+            at(\.processGroup, Int32?.self), at(\.skippedByRule, Bool?.self), at(\.slurm, SlurmAttemptRecord?.self),
+            at(\.instrument, String?.self), at(\.model, String?.self), at(\.usage, TokenUsage?.self),
+            at(\.attemptLog, [AttemptRecord]?.self), at(\.completionAttempts, Int?.self), at(\.rateLimitWaits, Int?.self),
+        ]
+        precondition(fields.count == comparedFields)
+        var runs: [Range<Int>] = []
+        for field in fields.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = runs.last, last.upperBound == field.lowerBound {
+                runs[runs.count - 1] = last.lowerBound..<field.upperBound
+            } else {
+                runs.append(field)
+            }
+        }
+        return runs
+    }()
+
+    /// Whether two sheets encode the same, decided from their fields' bytes alone, without
+    /// reading either out (a copy of a sheet retains every string and array in it): a sheet
+    /// the runner did not touch keeps its fields' bits in every copy of the array (a copy is
+    /// the same bits plus retains), and the same bits always encode the same. Bits that
+    /// differ for equal values (a string built again) only cost an encode.
     static func same(_ a: UnsafePointer<SheetState>, _ b: UnsafePointer<SheetState>) -> Bool {
-        a.pointee.number == b.pointee.number && a.pointee.status == b.pointee.status
-            && a.pointee.attempts == b.pointee.attempts && a.pointee.startedAt == b.pointee.startedAt
-            && a.pointee.finishedAt == b.pointee.finishedAt && a.pointee.exitCode == b.pointee.exitCode
-            && a.pointee.signal == b.pointee.signal && a.pointee.processGroup == b.pointee.processGroup
-            && a.pointee.skippedByRule == b.pointee.skippedByRule && a.pointee.completionAttempts == b.pointee.completionAttempts
-            && a.pointee.rateLimitWaits == b.pointee.rateLimitWaits && a.pointee.error == b.pointee.error
-            && a.pointee.stdoutTail == b.pointee.stdoutTail && a.pointee.stderrTail == b.pointee.stderrTail
-            && a.pointee.instrument == b.pointee.instrument && a.pointee.model == b.pointee.model
-            && a.pointee.validations == b.pointee.validations && a.pointee.slurm == b.pointee.slurm
-            && a.pointee.usage == b.pointee.usage && a.pointee.attemptLog == b.pointee.attemptLog
+        let first = UnsafeRawPointer(a), second = UnsafeRawPointer(b)
+        for run in fieldBytes where memcmp(first + run.lowerBound, second + run.lowerBound, run.count) != 0 {
+            return false
+        }
+        return true
     }
 
     /// Where `needle` first occurs in `haystack` (a plain scan: the generic one is slow here).

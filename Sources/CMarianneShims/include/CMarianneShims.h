@@ -67,10 +67,11 @@ struct marianne_spawn_request {
 /// minus the error number of the step that failed (the failed child is reaped here).
 int marianne_spawn(const struct marianne_spawn_request *request, int *pidfd);
 
-/// Reaps the exited child of `pidfd` (waitid P_PIDFD, WEXITED): returns 0 and stores either
-/// its exit code in `code` (and -1 in `signal`) or the signal that ended it in `signal` (and
-/// -1 in `code`); returns -1 with errno set when it cannot.
-int marianne_reap_pidfd(int pidfd, int *code, int *signal);
+/// Reaps the exited child of `pidfd` (waitid P_PIDFD, WEXITED; by `pid` on a kernel whose
+/// waitid does not take pidfds, before 5.4): returns 0 and stores either its exit code in
+/// `code` (and -1 in `signal`) or the signal that ended it in `signal` (and -1 in `code`);
+/// returns -1 with errno set when it cannot.
+int marianne_reap_pidfd(int pidfd, int pid, int *code, int *signal);
 
 /// `marianne_reap_pidfd` by pid (waitpid), for a child started without a pidfd.
 int marianne_reap_pid(int pid, int *code, int *signal);

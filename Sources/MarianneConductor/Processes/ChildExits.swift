@@ -10,7 +10,8 @@ final class ChildExits: @unchecked Sendable {
 
     private let epoll: Int32
     private let lock = NSLock()
-    private var waiting: [Int32: CheckedContinuation<ExitStatus?, Never>] = [:]
+    /// By pidfd: the child's pid and its waiter.
+    private var waiting: [Int32: (pid: Int32, continuation: CheckedContinuation<ExitStatus?, Never>)] = [:]
 
     private init() {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -25,7 +26,7 @@ final class ChildExits: @unchecked Sendable {
     func exit(of child: ChildSpawner.Child) async -> ExitStatus? {
         guard child.pidfd >= 0, epoll >= 0 else { return await Self.reapOnThread(child) }
         return await withCheckedContinuation { continuation in
-            lock.withLock { waiting[child.pidfd] = continuation }
+            lock.withLock { waiting[child.pidfd] = (child.pid, continuation) }
             var event = epoll_event()
             event.events = EPOLLIN.rawValue | EPOLLONESHOT.rawValue
             event.data.fd = child.pidfd
@@ -52,13 +53,14 @@ final class ChildExits: @unchecked Sendable {
 
     /// Reaps the child of `pidfd` and resumes its waiter. The entry leaves the table before
     /// the descriptor is closed: a spawn on another thread may get the same number at once.
+    /// The pidfd is readable only once the child has exited, so the reap does not block.
     private func finish(_ pidfd: Int32) {
+        guard let entry = lock.withLock({ waiting.removeValue(forKey: pidfd) }) else { return }
         var code: Int32 = -1
         var signal: Int32 = -1
-        let reaped = marianne_reap_pidfd(pidfd, &code, &signal) == 0
-        let continuation = lock.withLock { waiting.removeValue(forKey: pidfd) }
+        let reaped = marianne_reap_pidfd(pidfd, entry.pid, &code, &signal) == 0
         close(pidfd)
-        continuation?.resume(returning: reaped ? Self.status(code: code, signal: signal) : nil)
+        entry.continuation.resume(returning: reaped ? Self.status(code: code, signal: signal) : nil)
     }
 
     private static func reapOnThread(_ child: ChildSpawner.Child) async -> ExitStatus? {
@@ -71,7 +73,7 @@ final class ChildExits: @unchecked Sendable {
     private static func reap(_ child: ChildSpawner.Child) -> ExitStatus? {
         var code: Int32 = -1
         var signal: Int32 = -1
-        let result = child.pidfd >= 0 ? marianne_reap_pidfd(child.pidfd, &code, &signal) : marianne_reap_pid(child.pid, &code, &signal)
+        let result = child.pidfd >= 0 ? marianne_reap_pidfd(child.pidfd, child.pid, &code, &signal) : marianne_reap_pid(child.pid, &code, &signal)
         if child.pidfd >= 0 { close(child.pidfd) }
         return result == 0 ? status(code: code, signal: signal) : nil
     }

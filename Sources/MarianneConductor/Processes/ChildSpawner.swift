@@ -64,6 +64,9 @@ enum ChildSpawner {
             for pointer in arguments { free(pointer) }
             for pointer in environment { free(pointer) }
         }
+        guard !arguments.dropLast().contains(nil), !environment.dropLast().contains(nil) else {
+            throw SpawnError(.system, "could not start \(request.executable): out of memory")
+        }
         var pidfd: Int32 = -1
         let result: Int32 = request.executable.withCString { path in
             request.workingDirectory.withCString { folder in
